@@ -1,0 +1,113 @@
+/**
+ * Directives: the outbound effects an action asks for. Actions change state themselves and return
+ * directives; the entity workflow carries them out after the action returns (Jido's `cmd/2` split).
+ *
+ * Directives are plain JSON so they can be logged, carried across continue-as-new and asserted on in
+ * unit tests without Temporal. Pure module: safe in the workflow sandbox.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** What a directive may carry as a signal: a type and data; the runtime fills id, source and time. */
+export const outboundSignalSchema = z.strictObject({
+  type: z.string().min(1),
+  data: z.unknown().optional(),
+  subject: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
+});
+export type OutboundSignal = z.infer<typeof outboundSignalSchema>;
+
+const durationMs = z.number().int().positive();
+
+/** Retry policy of a `run` directive's activity (Temporal's retry policy, durations in ms). */
+export const retrySchema = z.strictObject({
+  maximumAttempts: z.number().int().positive().optional(),
+  initialIntervalMs: durationMs.optional(),
+  backoffCoefficient: z.number().min(1).optional(),
+  maximumIntervalMs: durationMs.optional(),
+  nonRetryableErrorTypes: z.array(z.string()).optional(),
+});
+
+/** Signal another agent, or every agent subscribed to a topic. */
+export const emitDirectiveSchema = z.strictObject({
+  kind: z.literal('emit'),
+  to: z.union([z.strictObject({ agent: z.string().min(1) }), z.strictObject({ topic: z.string().min(1) })]),
+  signal: outboundSignalSchema,
+});
+
+/**
+ * Run an activity on the agent's home node queue (`node.<nodeId>`). Its result comes back to the agent as
+ * a signal of type `onResult` with data `{ result, input }`; a failure as `onError` (default
+ * `<onResult>.failed`) with data `{ error, input }`. `scheduleToStartMs` bounds how long the task may wait
+ * for its node: a dead node's queue never drains, so this is how the agent learns its node is gone.
+ */
+export const runDirectiveSchema = z.strictObject({
+  kind: z.literal('run'),
+  activity: z.string().min(1),
+  input: z.unknown().optional(),
+  onResult: z.string().min(1),
+  onError: z.string().min(1).optional(),
+  startToCloseMs: durationMs.optional(),
+  scheduleToStartMs: durationMs.optional(),
+  retry: retrySchema.optional(),
+});
+
+/** A durable timer: after `delayMs`, the signal is delivered to the agent itself. */
+export const scheduleDirectiveSchema = z.strictObject({
+  kind: z.literal('schedule'),
+  delayMs: z.number().int().nonnegative(),
+  signal: outboundSignalSchema,
+});
+
+/** Start another agent (idempotent: an agent already running under that id is left as it is). */
+export const spawnDirectiveSchema = z.strictObject({
+  kind: z.literal('spawn'),
+  agentKind: z.string().min(1),
+  agentId: z.string().min(1),
+  node: z.string().min(1).optional(),
+  state: z.unknown().optional(),
+});
+
+/** Stop this agent once the signals already accepted have been applied. */
+export const stopDirectiveSchema = z.strictObject({
+  kind: z.literal('stop'),
+  reason: z.string().optional(),
+});
+
+export const directiveSchema = z.discriminatedUnion('kind', [
+  emitDirectiveSchema,
+  runDirectiveSchema,
+  scheduleDirectiveSchema,
+  spawnDirectiveSchema,
+  stopDirectiveSchema,
+]);
+
+export type EmitDirective = z.infer<typeof emitDirectiveSchema>;
+export type RunDirective = z.infer<typeof runDirectiveSchema>;
+export type ScheduleDirective = z.infer<typeof scheduleDirectiveSchema>;
+export type SpawnDirective = z.infer<typeof spawnDirectiveSchema>;
+export type StopDirective = z.infer<typeof stopDirectiveSchema>;
+export type Directive = z.infer<typeof directiveSchema>;
+
+/** Directive constructors, so actions read as `emit.toAgent('b', { type: 'x.y', data })`. */
+export const emit = {
+  toAgent: (agent: string, signal: OutboundSignal): EmitDirective => ({ kind: 'emit', to: { agent }, signal }),
+  toTopic: (topic: string, signal: OutboundSignal): EmitDirective => ({ kind: 'emit', to: { topic }, signal }),
+};
+
+export function run(spec: Omit<RunDirective, 'kind'>): RunDirective {
+  return { kind: 'run', ...spec };
+}
+
+export function schedule(delayMs: number, signal: OutboundSignal): ScheduleDirective {
+  return { kind: 'schedule', delayMs, signal };
+}
+
+export function spawn(spec: Omit<SpawnDirective, 'kind'>): SpawnDirective {
+  return { kind: 'spawn', ...spec };
+}
+
+export function stop(reason?: string): StopDirective {
+  return reason === undefined ? { kind: 'stop' } : { kind: 'stop', reason };
+}

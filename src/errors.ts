@@ -1,0 +1,98 @@
+/**
+ * Errors are data: every failure this project raises carries a stable `code` from {@link ErrorCode},
+ * a message that says what to do, and (where there is one) a `cause`.
+ *
+ * Inside workflows the same codes become the `type` of an `ApplicationFailure`, so a caller in any
+ * language can branch on them. Pure module: safe in the workflow sandbox.
+ *
+ * @module
+ */
+
+/** Every error code, with whether retrying the same request can ever succeed. */
+export const ErrorCode = {
+  /** A signal envelope breaks the Jido / CloudEvents 1.0.2 rules. */
+  INVALID_SIGNAL: 'INVALID_SIGNAL',
+  /** A router pattern is malformed (`a..b`, `a*`, `**.**`, …). */
+  INVALID_PATTERN: 'INVALID_PATTERN',
+  /** No route matches a signal type (Jido's `no_handlers_found`). */
+  NO_ROUTE: 'NO_ROUTE',
+  /** A signal's `data` fails the action's params schema. */
+  INVALID_PARAMS: 'INVALID_PARAMS',
+  /** A state fails the agent kind's state schema. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** An action threw, or returned something that is not `{ state, directives?, result? }`. */
+  ACTION_FAILED: 'ACTION_FAILED',
+  /** `defineAgent` was called with a malformed definition. */
+  INVALID_DEFINITION: 'INVALID_DEFINITION',
+  /** No agent kind of that name is registered. */
+  UNKNOWN_KIND: 'UNKNOWN_KIND',
+  /** An agent id is empty, too long, or has characters that are not allowed. */
+  INVALID_AGENT_ID: 'INVALID_AGENT_ID',
+  /** No running agent has that id. */
+  AGENT_NOT_FOUND: 'AGENT_NOT_FOUND',
+  /** The agent refused a signal (validation failed); the reason says why. */
+  SIGNAL_REJECTED: 'SIGNAL_REJECTED',
+  /**
+   * The agent's home node did not pick up a task in time (schedule-to-start timeout): its worker is gone,
+   * or overloaded. Retryable: the node may come back, or the agent may be moved.
+   */
+  NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',
+  /** A payload is over Temporal's 2 MB limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Configuration (environment, options) is invalid. */
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  /** A required tool (go, java, mvn) is missing. */
+  TOOLCHAIN_MISSING: 'TOOLCHAIN_MISSING',
+  /** A TCP port the project needs is already taken. */
+  PORT_IN_USE: 'PORT_IN_USE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Codes for which retrying the identical request can never succeed. */
+const TERMINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.INVALID_SIGNAL,
+  ErrorCode.INVALID_PATTERN,
+  ErrorCode.NO_ROUTE,
+  ErrorCode.INVALID_PARAMS,
+  ErrorCode.INVALID_STATE,
+  ErrorCode.ACTION_FAILED,
+  ErrorCode.INVALID_DEFINITION,
+  ErrorCode.UNKNOWN_KIND,
+  ErrorCode.INVALID_AGENT_ID,
+  ErrorCode.SIGNAL_REJECTED,
+  ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.INVALID_CONFIG,
+  ErrorCode.TOOLCHAIN_MISSING,
+]);
+
+/** The one error class of the project. `name` is stable; branch on `code`. */
+export class AgentClusterError extends Error {
+  override readonly name = 'AgentClusterError';
+  readonly code: ErrorCode;
+  /** Extra structured facts (the offending attribute, the limit, …). JSON only. */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  /** True when retrying the identical request can never succeed. */
+  get terminal(): boolean {
+    return TERMINAL.has(this.code);
+  }
+
+  /** Normalises anything thrown into an `AgentClusterError` (keeping it when it already is one). */
+  static from(err: unknown, fallback: ErrorCode = ErrorCode.ACTION_FAILED): AgentClusterError {
+    if (err instanceof AgentClusterError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new AgentClusterError(fallback, message, { cause: err });
+  }
+}
+
+/** True when `err` is an {@link AgentClusterError}, optionally of one code. */
+export function isAgentClusterError(err: unknown, code?: ErrorCode): err is AgentClusterError {
+  return err instanceof AgentClusterError && (code === undefined || err.code === code);
+}

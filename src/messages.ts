@@ -1,0 +1,113 @@
+/**
+ * The wire contract of every agent workflow: message names and payload shapes. These names are what a
+ * client in any language uses (`jido.signal`, `jido.signals`, `jido.call`, `jido.state`, `jido.info`,
+ * `jido.stop`). Imports only `@temporalio/workflow` and types, so both the workflow and the client share
+ * these definitions (the samples-typescript `shared.ts` pattern).
+ *
+ * @module
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Rejection } from './agent/apply.js';
+import type { RunDirective } from './agent/directives.js';
+import type { AgentStatus } from './search-attributes.js';
+import type { Signal } from './signal/index.js';
+
+/** One Jido signal (CloudEvents 1.0.2 JSON). Invalid ones go to the dead-letter list. */
+export const signalMessage = defineSignal<[unknown]>('jido.signal');
+/** A batch of Jido signals, applied in order: one Temporal event for many signals. */
+export const signalsMessage = defineSignal<[unknown[]]>('jido.signals');
+/** Asks the agent to stop after the signals already accepted are applied. */
+export const stopMessage = defineSignal<[{ reason?: string }?]>('jido.stop');
+/**
+ * Routes one signal and returns the first routed action's `result`. Its synchronous validator rejects a
+ * malformed envelope, an unknown type, params failing the action's schema, a duplicate id, or a stopping
+ * agent, before anything is written to history.
+ */
+export const callUpdate = defineUpdate<unknown, [unknown]>('jido.call');
+/** The agent's current state. */
+export const stateQuery = defineQuery<unknown>('jido.state');
+/** Kind, home node, status, counters and dead letters. */
+export const infoQuery = defineQuery<AgentInfo>('jido.info');
+
+/** A signal the agent did not apply, and why. Bounded list, oldest dropped first. */
+export interface DeadLetter extends Rejection {
+  /** The signal id when the envelope had a readable one. */
+  signalId?: string;
+  /** The signal type when the envelope had a readable one. */
+  type?: string;
+  /** Workflow time, ISO-8601. */
+  at: string;
+}
+
+/** A durable timer waiting to deliver a signal to its own agent; re-armed after continue-as-new. */
+export interface PendingTimer {
+  /** Epoch ms of workflow time at which it fires. */
+  fireAt: number;
+  signal: Signal;
+}
+
+/** Counters carried across continue-as-new. */
+export interface AgentStats {
+  signalsApplied: number;
+  duplicatesIgnored: number;
+  lastSignalId?: string;
+  /** How many times this agent has continued-as-new. */
+  generation: number;
+  /** Workflow time of the first run, ISO-8601. */
+  startedAt?: string;
+}
+
+/** Everything one run hands to the next across continue-as-new. JSON only. */
+export interface CarriedOver {
+  seen: string[];
+  inbox: Signal[];
+  deadLetters: DeadLetter[];
+  timers: PendingTimer[];
+  deferredRuns: RunDirective[];
+  stats: AgentStats;
+}
+
+/** Input of every agent workflow. */
+export interface AgentWorkflowInput {
+  agentId: string;
+  /** Home node: the agent's activities run on the task queue `node.<node>`. */
+  node: string;
+  /** Initial state (first run) or carried state (after continue-as-new). Defaults to the kind's initial state. */
+  state?: unknown;
+  /** Per-agent overrides of the kind's options. */
+  limits?: AgentLimits;
+  carried?: CarriedOver;
+}
+
+/** Per-agent overrides of the kind's runtime options. */
+export interface AgentLimits {
+  /** Continue-as-new at this history length (default: the kind's `maxHistoryEvents`). */
+  maxHistoryEvents?: number;
+}
+
+/** What `jido.info` answers. */
+export interface AgentInfo {
+  agentId: string;
+  kind: string;
+  node: string;
+  status: AgentStatus;
+  signalsApplied: number;
+  duplicatesIgnored: number;
+  lastSignalId?: string;
+  generation: number;
+  startedAt?: string;
+  /** Signals accepted and not yet applied. */
+  inbox: number;
+  /** Activities, emits and spawns under way. */
+  pendingEffects: number;
+  timers: number;
+  dedupeWindow: { size: number; capacity: number };
+  deadLetters: DeadLetter[];
+}
+
+/** What an agent workflow returns when it stops. */
+export interface AgentResult {
+  state: unknown;
+  info: AgentInfo;
+  reason?: string;
+}

@@ -1,0 +1,280 @@
+/**
+ * The client API: start agents, send them Jido signals, call them, read them, stop them. A thin layer over
+ * `@temporalio/client` that validates on the way in (kind known, id valid, state and signal well-formed,
+ * payload under Temporal's limit) so bad input fails here, with a typed error, before anything is started
+ * or sent.
+ *
+ * ```ts
+ * const agents = new AgentClient({ client: new Client({ connection }), kinds: [accumulatorAgent] });
+ * await agents.startAgent(accumulatorAgent, 'acc-1', { node: 'node-a' });
+ * await agents.send('acc-1', { type: 'accumulator.add', data: { amount: 2 } });
+ * const total = await agents.call(accumulatorAgent, 'acc-1', 'accumulator.add', { amount: 3 }); // 5, typed number
+ * ```
+ *
+ * @module
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { agentWorkflowId, assertAgentId } from '../agent/agent-id.js';
+import type { AgentDefinition, CallParams, CallResult, StateOf } from '../agent/define-agent.js';
+import { AgentClusterError, ErrorCode, isAgentClusterError } from '../errors.js';
+import {
+  callUpdate,
+  infoQuery,
+  signalMessage,
+  signalsMessage,
+  stateQuery,
+  stopMessage,
+  type AgentInfo,
+  type AgentLimits,
+  type AgentResult,
+  type AgentWorkflowInput,
+} from '../messages.js';
+import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../search-attributes.js';
+import { parseSignalInput, type Signal } from '../signal/index.js';
+import { subscribeMessage, topicWorkflowId, unsubscribeMessage } from '../topic.js';
+
+/** Temporal's default blob size limit (the server refuses larger payloads). */
+export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** What `send` accepts: a full signal, or `{ type, data?, … }` to be completed (id, time, source). */
+export type SignalLike = Partial<Signal> & { type: string };
+
+export interface AgentClientOptions {
+  client: Client;
+  /** The agent kinds this client may start; their schemas validate state and call params here. */
+  kinds: readonly AgentDefinition[];
+  /** The shared workflow task queue the node workers poll. Default `agents`. */
+  taskQueue?: string;
+  /** Home node when `startAgent` is given none. */
+  defaultNode?: string;
+  /** `source` of signals this client completes. Default `/client`. */
+  source?: string;
+}
+
+/** An agent as started. */
+export interface AgentRef {
+  agentId: string;
+  kind: string;
+  node: string;
+  workflowId: string;
+  runId: string;
+  /** False when the agent was already running (start is idempotent). */
+  started: boolean;
+}
+
+function byteLength(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+export class AgentClient {
+  readonly client: Client;
+  readonly taskQueue: string;
+  private readonly kinds = new Map<string, AgentDefinition>();
+  private readonly defaultNode: string | undefined;
+  private readonly source: string;
+
+  constructor(options: AgentClientOptions) {
+    this.client = options.client;
+    this.taskQueue = options.taskQueue ?? 'agents';
+    this.defaultNode = options.defaultNode;
+    this.source = options.source ?? '/client';
+    for (const k of options.kinds) this.kinds.set(k.name, k);
+  }
+
+  /** The registered kind named `kind`, or {@link ErrorCode.UNKNOWN_KIND}. */
+  kind(kind: string | AgentDefinition): AgentDefinition {
+    const name = typeof kind === 'string' ? kind : kind.name;
+    const def = this.kinds.get(name);
+    if (def === undefined) {
+      throw new AgentClusterError(ErrorCode.UNKNOWN_KIND, `unknown agent kind "${name}"; registered kinds: ${[...this.kinds.keys()].join(', ') || '(none)'}`);
+    }
+    return def;
+  }
+
+  /**
+   * Starts an agent, or finds it running (idempotent: starting a running agent is not an error and does not
+   * change it). Validates kind, id and initial state first: on bad input nothing is started.
+   */
+  async startAgent<D extends AgentDefinition>(
+    kind: D | string,
+    agentId: string,
+    options: { node?: string; state?: StateOf<D>; limits?: AgentLimits } = {},
+  ): Promise<AgentRef> {
+    const def = this.kind(kind);
+    assertAgentId(agentId);
+    const node = options.node ?? this.defaultNode;
+    if (node === undefined || node.length === 0) {
+      throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `startAgent("${agentId}") needs a home node: pass { node } or set defaultNode on the client`);
+    }
+    const input: AgentWorkflowInput = { agentId, node };
+    if (options.limits !== undefined) {
+      const max = options.limits.maxHistoryEvents;
+      if (max !== undefined && (!Number.isInteger(max) || max < 100)) {
+        throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `limits.maxHistoryEvents must be an integer >= 100 (got ${max})`);
+      }
+      input.limits = options.limits;
+    }
+    if (options.state !== undefined) {
+      const parsed = def.state.safeParse(options.state);
+      if (!parsed.success) {
+        throw new AgentClusterError(ErrorCode.INVALID_STATE, `initial state of ${def.name} "${agentId}" fails the schema: ${z.prettifyError(parsed.error)}`);
+      }
+      input.state = parsed.data;
+    }
+    this.checkSize(input, `initial state of "${agentId}"`);
+    const workflowId = agentWorkflowId(agentId);
+    try {
+      const handle = await this.client.workflow.start(def.name, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        typedSearchAttributes: [
+          { key: AgentKindKey, value: def.name },
+          { key: AgentNodeKey, value: node },
+          { key: AgentStatusKey, value: 'running' },
+        ],
+        staticSummary: `${def.name} agent ${agentId} on ${node}`,
+        staticDetails: def.description ?? '',
+      });
+      return { agentId, kind: def.name, node, workflowId, runId: handle.firstExecutionRunId, started: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Idempotent start: report the running agent as it is (its own node, not the one asked for).
+      const running = this.client.workflow.getHandle(workflowId);
+      const [desc, info] = await Promise.all([running.describe(), running.query(infoQuery)]);
+      if (desc.type !== def.name) {
+        throw new AgentClusterError(ErrorCode.UNKNOWN_KIND, `agent "${agentId}" is already running as kind "${desc.type}", not "${def.name}"`);
+      }
+      return { agentId, kind: desc.type, node: info.node, workflowId, runId: desc.runId, started: false };
+    }
+  }
+
+  /** Completes and validates a signal (id, time, source); throws {@link ErrorCode.INVALID_SIGNAL}. */
+  signal(input: SignalLike): Signal {
+    const withDefaults: Record<string, unknown> = { source: this.source, time: new Date().toISOString(), ...input };
+    if (withDefaults.data !== undefined && withDefaults.datacontenttype === undefined) withDefaults.datacontenttype = 'application/json';
+    return parseSignalInput(withDefaults);
+  }
+
+  /** Sends one signal (fire-and-forget). Returns its id: re-sending the same signal applies it once. */
+  async send(agentId: string, input: SignalLike): Promise<string> {
+    const signal = this.signal(input);
+    this.checkSize(signal, `signal ${signal.id}`);
+    await this.mapErrors(agentId, () => this.handle(agentId).signal(signalMessage, signal));
+    return signal.id;
+  }
+
+  /** Sends signals as one Temporal signal (one history event); applied in order. Returns their ids. */
+  async sendBatch(agentId: string, inputs: readonly SignalLike[]): Promise<string[]> {
+    const signals = inputs.map((s) => this.signal(s));
+    this.checkSize(signals, `batch of ${signals.length} signals`);
+    await this.mapErrors(agentId, () => this.handle(agentId).signal(signalsMessage, signals));
+    return signals.map((s) => s.id);
+  }
+
+  /**
+   * Sends a signal and waits for the result of the action it routes to. A signal the agent refuses
+   * (malformed, no route, params failing the schema, duplicate id, agent stopping) is rejected before
+   * anything is written to the agent's history: {@link ErrorCode.SIGNAL_REJECTED} (or the more precise code).
+   */
+  async call<D extends AgentDefinition, T extends string>(
+    kind: D,
+    agentId: string,
+    type: T,
+    data: CallParams<D, T>,
+    attrs?: Omit<SignalLike, 'type' | 'data'>,
+  ): Promise<CallResult<D, T>>;
+  async call(agentId: string, signal: SignalLike): Promise<unknown>;
+  async call(...args: unknown[]): Promise<unknown> {
+    const [agentId, input] =
+      typeof args[0] === 'string'
+        ? [args[0], args[1] as SignalLike]
+        : [args[1] as string, { ...(args[4] as object | undefined), type: args[2] as string, data: args[3] } as SignalLike];
+    const signal = this.signal(input);
+    this.checkSize(signal, `signal ${signal.id}`);
+    return this.mapErrors(agentId, () => this.handle(agentId).executeUpdate(callUpdate, { args: [signal], updateId: signal.id }));
+  }
+
+  /** The agent's current state. */
+  async state<S = unknown>(agentId: string): Promise<S> {
+    return this.mapErrors(agentId, () => this.handle(agentId).query(stateQuery)) as Promise<S>;
+  }
+
+  /** Kind, home node, status, counters and dead letters. */
+  async info(agentId: string): Promise<AgentInfo> {
+    return this.mapErrors(agentId, () => this.handle(agentId).query(infoQuery));
+  }
+
+  /** Asks the agent to stop once the signals it accepted are applied; resolves with its final state. */
+  async stop(agentId: string, reason?: string): Promise<AgentResult> {
+    const handle = this.handle(agentId);
+    await this.mapErrors(agentId, () => handle.signal(stopMessage, reason === undefined ? {} : { reason }));
+    return (await handle.result()) as AgentResult;
+  }
+
+  /** Subscribes an agent to a topic (starting the topic on first use). */
+  async subscribe(topic: string, agentId: string): Promise<void> {
+    assertAgentId(agentId);
+    await this.client.workflow.signalWithStart('topic', {
+      workflowId: topicWorkflowId(topic),
+      taskQueue: this.taskQueue,
+      args: [{ topic }],
+      signal: subscribeMessage,
+      signalArgs: [{ agentId }],
+      staticSummary: `topic ${topic}`,
+    });
+  }
+
+  /** Removes an agent from a topic. */
+  async unsubscribe(topic: string, agentId: string): Promise<void> {
+    await this.client.workflow.getHandle(topicWorkflowId(topic)).signal(unsubscribeMessage, { agentId });
+  }
+
+  /** The raw Temporal handle of an agent's workflow. */
+  handle(agentId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(agentWorkflowId(assertAgentId(agentId)));
+  }
+
+  private checkSize(value: unknown, what: string): void {
+    const bytes = byteLength(value);
+    if (bytes > TEMPORAL_PAYLOAD_LIMIT_BYTES) {
+      throw new AgentClusterError(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `${what} is ${bytes} bytes, over Temporal's payload limit of ${TEMPORAL_PAYLOAD_LIMIT_BYTES} bytes; split it or send a reference`,
+        { details: { bytes, limit: TEMPORAL_PAYLOAD_LIMIT_BYTES } },
+      );
+    }
+  }
+
+  private async mapErrors<T>(agentId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toAgentError(agentId, err);
+    }
+  }
+}
+
+/** Maps Temporal client errors to {@link AgentClusterError}s with stable codes. */
+export function toAgentError(agentId: string, err: unknown): unknown {
+  if (isAgentClusterError(err)) return err;
+  if (err instanceof WorkflowNotFoundError || (err instanceof Error && /not found|already completed/i.test(err.message) && !(err instanceof WorkflowUpdateFailedError))) {
+    return new AgentClusterError(ErrorCode.AGENT_NOT_FOUND, `no running agent "${agentId}"`, { cause: err });
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) {
+      const code = (Object.values(ErrorCode) as string[]).includes(cause.type ?? '') ? (cause.type as ErrorCode) : ErrorCode.SIGNAL_REJECTED;
+      return new AgentClusterError(code, `agent "${agentId}" rejected the signal: ${cause.message}`, { cause: err, details: { rejectedAs: cause.type } });
+    }
+  }
+  return err;
+}

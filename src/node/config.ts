@@ -1,0 +1,47 @@
+/**
+ * A node worker's configuration, from the environment, validated by zod. One process = one cluster node.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | `NODE_ID` | (required) | this node's id: lowercase letters, digits and `-`; its activity queue is `node.<NODE_ID>` |
+ * | `TEMPORAL_ADDRESS` | `localhost:7233` | Temporal frontend |
+ * | `TEMPORAL_NAMESPACE` | `default` | namespace |
+ * | `AGENT_TASK_QUEUE` | `agents` | the shared workflow task queue every node polls |
+ * | `METRICS_PORT` | `0` (off) | Prometheus metrics of the Temporal Runtime on `0.0.0.0:<port>/metrics` |
+ * | `LOG_LEVEL` | `info` | pino level |
+ * | `WORKFLOW_BUNDLE_PATH` | (none) | a pre-built workflow bundle; without it the worker bundles `workflows/index.ts` at start |
+ * | `MAX_CACHED_WORKFLOWS` | SDK default (from heap size) | sticky cache size |
+ * | `SHUTDOWN_GRACE_MS` | `10000` | how long in-flight activities get on SIGINT/SIGTERM |
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { AgentClusterError, ErrorCode } from '../errors.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const nodeConfigSchema = z.object({
+  NODE_ID: z
+    .string({ error: 'NODE_ID is required (e.g. NODE_ID=node-a)' })
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'NODE_ID must be 1-63 lowercase letters, digits or "-", starting with a letter or digit'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  AGENT_TASK_QUEUE: z.string().min(1).default('agents'),
+  METRICS_PORT: port.default(0),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+});
+
+export type NodeConfig = z.output<typeof nodeConfigSchema>;
+
+/** Parses the environment; throws {@link ErrorCode.INVALID_CONFIG} listing every bad variable. */
+export function loadNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
+  const parsed = nodeConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `invalid node configuration: ${lines.join('; ')}`, { details: { issues: lines } });
+  }
+  return parsed.data;
+}

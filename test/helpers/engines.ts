@@ -1,0 +1,120 @@
+/**
+ * The real engines tests run on, and the workers that serve them.
+ *
+ * - {@link createTimeSkippingEnv}: Temporal's Java time-skipping test server (from Maven Central), one per
+ *   test file — time skipping is global to a server, so tests inside a file run serially.
+ * - {@link createDevServerEnv}: the Temporal CLI dev server (real server 1.29.1, SQLite in memory), one per
+ *   test file, custom search attributes registered, visibility queries available.
+ * - {@link startNodeWorkers}: in-process node workers (shared workflow queue + one activity queue per node)
+ *   loading the workflow bundle built once by the global setup.
+ */
+import { Runtime, DefaultLogger, Worker, type NativeConnection } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { inject } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createActivities, AgentHost } from '../../activities/index.js';
+import { nodeTaskQueue } from '../../src/agent/agent-id.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
+
+try {
+  // Keep test output readable: SDK and worker logs at WARN and above.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { forward: {}, filter: 'WARN' } } });
+} catch {
+  // Already installed in this process (another file): keep it.
+}
+
+const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+
+/** `--search-attribute` flags for the dev server. */
+export function searchAttributeFlags(): string[] {
+  return Object.entries(CUSTOM_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+}
+
+/**
+ * A time-skipping environment on the Java test server, through the SDK's own `createTimeSkipping` with the
+ * wrapper as an existing executable. The SDK gives a server it spawns 5 s to answer; a JVM on two busy
+ * cores can take longer, so a timed-out start is retried (twice at most).
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const { testServer } = inject('tools');
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+      await env.connection.operatorService.addSearchAttributes({
+        namespace: 'default',
+        searchAttributes: Object.fromEntries(Object.keys(CUSTOM_SEARCH_ATTRIBUTES).map((name) => [name, KEYWORD])),
+      });
+      return env;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/** A dev-server environment (Temporal CLI `server start-dev`), custom search attributes registered. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const { temporal: cli } = inject('tools');
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      extraArgs: [...searchAttributeFlags(), '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+    },
+  });
+}
+
+/** The workflow bundle built once per run by the global setup. */
+export function workflowBundle(): { codePath: string } {
+  return { codePath: inject('workflowBundlePath') };
+}
+
+export interface NodeWorkers {
+  /** Task queue of the shared workflow worker. */
+  taskQueue: string;
+  hosts: Map<string, AgentHost>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts in-process workers for the given nodes: one workflow worker on a fresh shared queue, and per node
+ * one activity worker on `node.<nodeId>` with its own agent host.
+ */
+export async function startNodeWorkers(
+  connection: NativeConnection,
+  nodes: readonly string[],
+  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number } = {},
+): Promise<NodeWorkers> {
+  const taskQueue = options.taskQueue ?? `agents-${randomUUID().slice(0, 8)}`;
+  const namespace = options.namespace ?? 'default';
+  const hosts = new Map<string, AgentHost>();
+  const workers: Worker[] = [
+    await Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      workflowBundle: workflowBundle(),
+      ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    }),
+  ];
+  for (const node of nodes) {
+    const host = new AgentHost(node);
+    hosts.set(node, host);
+    workers.push(await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: createActivities(host) }));
+  }
+  const running = Promise.all(workers.map((w) => w.run()));
+  return {
+    taskQueue,
+    hosts,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    },
+  };
+}
+
+/** Fresh, readable ids per test. */
+export function freshId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}

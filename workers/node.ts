@@ -1,0 +1,25 @@
+/**
+ * Entry point of one cluster node: `NODE_ID=node-a node --import tsx workers/node.ts`.
+ * Configuration comes from the environment (src/node/config.ts). SIGINT/SIGTERM shut it down gracefully:
+ * pollers stop, in-flight tasks get `SHUTDOWN_GRACE_MS` to finish.
+ *
+ * @module
+ */
+import { loadNodeConfig } from '../src/node/config.js';
+import { isAgentClusterError } from '../src/errors.js';
+import { createLogger } from '../src/node/logger.js';
+import { createNodeWorker } from './node-worker.js';
+
+try {
+  const config = loadNodeConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, base: { node: config.NODE_ID } });
+  const node = await createNodeWorker(config, log);
+  await node.run();
+} catch (err) {
+  if (isAgentClusterError(err)) {
+    process.stderr.write(`agent-cluster node: ${err.message}\n`);
+  } else {
+    process.stderr.write(`agent-cluster node: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exitCode = 1;
+}

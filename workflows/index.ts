@@ -1,0 +1,12 @@
+/**
+ * The workflow types of agent-cluster. Every export here becomes a workflow type (named after the export),
+ * so export only workflows: one per agent kind, named as the kind, plus the topic workflow.
+ *
+ * @module
+ */
+import { accumulatorAgent, probeAgent } from '../src/agents/index.js';
+import { agentWorkflow } from './runtime.js';
+
+export { topic } from './topic.js';
+export const accumulator = agentWorkflow(accumulatorAgent);
+export const probe = agentWorkflow(probeAgent);
