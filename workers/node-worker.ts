@@ -72,9 +72,12 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     nodeId: config.NODE_ID,
     host,
     async run() {
+      const running = Promise.all([workflows.run(), activities.run()]);
       log.info({ node: config.NODE_ID, workflowQueue: config.AGENT_TASK_QUEUE, activityQueue: nodeTaskQueue(config.NODE_ID) }, 'node ready');
+      // A parent that spawned us with an IPC channel (npm start, tests) learns readiness whatever the log level.
+      process.send?.({ type: 'agent-cluster.node.ready', node: config.NODE_ID });
       try {
-        await Promise.all([workflows.run(), activities.run()]);
+        await running;
       } finally {
         await connection.close();
         log.info({ node: config.NODE_ID }, 'node stopped');

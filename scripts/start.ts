@@ -1,0 +1,156 @@
+/**
+ * `npm start` — the main job on one machine: the embedded Temporal dev server (SQLite file, Web UI on
+ * :8233), node workers as separate processes (node-a, node-b), and a few example agents that receive
+ * signals. Prints the agents and where to see them in the Web UI, then runs until Ctrl-C, when it stops
+ * everything it started.
+ *
+ *     npm start
+ *     npm start -- --port 7233 --ui-port 8233 --db .temporal/agent-cluster.sqlite --nodes 2
+ *     npm start -- --no-demo        servers and nodes only
+ *
+ * The SQLite file persists agents between runs: start again and the same agents are found running, with
+ * the state they had (starting an agent is idempotent).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { accumulatorAgent, exampleKinds, probeAgent, type AccumulatorState, type ProbeState } from '../src/agents/index.js';
+import { isAgentClusterError } from '../src/errors.js';
+import { AgentClient } from '../src/node/agent-client.js';
+import { startDevServer, type DevServer } from '../src/node/dev-server.js';
+import { spawnNodeProcess, type NodeProcess } from '../src/node/node-process.js';
+import { WORKFLOWS_PATH } from '../workers/node-worker.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const say = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '7233' },
+      'ui-port': { type: 'string', default: '8233' },
+      db: { type: 'string', default: path.join(ROOT, '.temporal', 'agent-cluster.sqlite') },
+      nodes: { type: 'string', default: '2' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const int = (name: string, v: string, min: number, max: number): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}] (got "${v}")`);
+    return n;
+  };
+  return {
+    help: values.help,
+    port: int('port', values.port, 1, 65535),
+    uiPort: int('ui-port', values['ui-port'], 1, 65535),
+    db: path.resolve(values.db),
+    nodes: int('nodes', values.nodes, 1, 26),
+    demo: !values['no-demo'],
+  };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the demo agents');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Starts the example agents, sends them signals, prints what they hold. */
+async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
+  const first = nodeIds[0] as string;
+  const second = nodeIds[1] ?? first;
+  const refs = [
+    await agents.startAgent(accumulatorAgent, 'demo-acc-1', { node: first }),
+    await agents.startAgent(accumulatorAgent, 'demo-acc-2', { node: second }),
+    ...(await Promise.all(nodeIds.map((n) => agents.startAgent(probeAgent, `probe-${n}`, { node: n })))),
+  ];
+  const before = await agents.info('demo-acc-2');
+  await agents.sendBatch('demo-acc-1', [1, 2, 3, 4].map((amount) => ({ type: 'accumulator.add', data: { amount } })));
+  await agents.send('demo-acc-1', { type: 'accumulator.forward', data: { to: 'demo-acc-2', amount: 10 } });
+  const total = await agents.call(accumulatorAgent, 'demo-acc-2', 'accumulator.add', { amount: 5 });
+  for (const n of nodeIds) await agents.send(`probe-${n}`, { type: 'probe.measure' });
+  await until(async () => (await agents.info('demo-acc-2')).signalsApplied >= before.signalsApplied + 2);
+  await until(async () => (await Promise.all(nodeIds.map((n) => agents.state<ProbeState>(`probe-${n}`)))).every((s) => s.samples.length > 0));
+
+  say(`demo-acc-2 replied to a jido.call with total ${total}.`);
+  const rows = [];
+  for (const ref of refs) {
+    const info = await agents.info(ref.agentId);
+    const state = await agents.state<AccumulatorState | ProbeState>(ref.agentId);
+    const summary =
+      'total' in state
+        ? `total=${state.total} count=${state.count}`
+        : `last sample: cpu=${state.samples.at(-1)?.cpu.toFixed(2)} mem=${state.samples.at(-1)?.memory.toFixed(2)} on ${state.samples.at(-1)?.nodeId}`;
+    rows.push({ agent: ref.agentId, kind: info.kind, node: info.node, new: ref.started ? 'yes' : 'no (kept)', applied: info.signalsApplied, state: summary });
+  }
+  console.table(rows);
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  if (opts.help) {
+    say('usage: npm start -- [--port 7233] [--ui-port 8233] [--db FILE] [--nodes 2] [--no-demo]');
+    return 0;
+  }
+  const started: { server?: DevServer; nodes: NodeProcess[] } = { nodes: [] };
+  let stopping: Promise<void> | undefined;
+  const shutdown = (why: string): Promise<void> =>
+    (stopping ??= (async () => {
+      say(`\n${why}: stopping ${started.nodes.length} node(s) and the dev server…`);
+      await Promise.all(started.nodes.map((n) => n.stop()));
+      await started.server?.stop();
+      say('stopped cleanly.');
+    })());
+  const stopped = new Promise<void>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void shutdown(sig).then(resolve));
+  });
+
+  try {
+    mkdirSync(path.dirname(opts.db), { recursive: true });
+    say(`agent-cluster: starting the Temporal dev server (SQLite ${path.relative(process.cwd(), opts.db) || opts.db})…`);
+    started.server = await startDevServer({ port: opts.port, uiPort: opts.uiPort, dbFile: opts.db });
+    if (stopping) return 0;
+
+    const bundlePath = path.join(ROOT, '.tmp', 'start-workflow-bundle.js');
+    mkdirSync(path.dirname(bundlePath), { recursive: true });
+    const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
+
+    const nodeIds = Array.from({ length: opts.nodes }, (_, i) => `node-${String.fromCharCode(97 + i)}`);
+    say(`agent-cluster: starting nodes ${nodeIds.join(', ')} (one process each)…`);
+    for (const nodeId of nodeIds) {
+      started.nodes.push(await spawnNodeProcess({ nodeId, address: started.server.address, workflowBundlePath: bundlePath, logLevel: 'warn' }));
+    }
+    if (stopping) return 0;
+
+    const connection = await Connection.connect({ address: started.server.address });
+    const agents = new AgentClient({ client: new Client({ connection }), kinds: exampleKinds });
+    if (opts.demo) await demo(agents, nodeIds);
+
+    const ui = started.server.uiUrl ?? '';
+    const q = (query: string) => `${ui}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+    say();
+    say(`Temporal Web UI:      ${ui}`);
+    say(`  accumulator agents: ${q("AgentKind='accumulator'")}`);
+    say(`  agents on node-a:   ${q("AgentNode='node-a'")}`);
+    say(`Temporal frontend:    ${started.server.address}  (temporal workflow list --address ${started.server.address})`);
+    say(`agent-cluster ready — Ctrl-C stops everything it started.`);
+    await connection.close();
+    await stopped;
+    return 0;
+  } catch (err) {
+    process.stderr.write(`agent-cluster: ${isAgentClusterError(err) || err instanceof Error ? err.message : String(err)}\n`);
+    await shutdown('error');
+    return 1;
+  }
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  process.stderr.write(`agent-cluster: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 2;
+});

@@ -1,0 +1,82 @@
+/**
+ * Runs a cluster node as its own OS process (`node --import tsx workers/node.ts`), the way a deployment
+ * does, and waits until it polls. Used by `npm start` and the integration tests.
+ *
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const NODE_ENTRY = fileURLToPath(new URL('../../workers/node.ts', import.meta.url));
+
+export interface NodeProcessOptions {
+  nodeId: string;
+  address: string;
+  taskQueue?: string;
+  /** A pre-built workflow bundle (saves each process bundling on its own). */
+  workflowBundlePath?: string;
+  metricsPort?: number;
+  logLevel?: string;
+  /** Called with every log line the node writes (JSON, pino). */
+  onLog?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface NodeProcess {
+  readonly nodeId: string;
+  readonly process: ChildProcess;
+  /** Resolves with the exit code after SIGTERM (graceful shutdown), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export async function spawnNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ID: options.nodeId,
+    TEMPORAL_ADDRESS: options.address,
+    LOG_LEVEL: options.logLevel ?? 'info',
+    METRICS_PORT: String(options.metricsPort ?? 0),
+  };
+  if (options.taskQueue !== undefined) env.AGENT_TASK_QUEUE = options.taskQueue;
+  if (options.workflowBundlePath !== undefined) env.WORKFLOW_BUNDLE_PATH = options.workflowBundlePath;
+  const child = spawn(process.execPath, ['--import', 'tsx', NODE_ENTRY], { env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const tail: string[] = [];
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node ${options.nodeId} not ready after ${options.readyTimeoutMs ?? 60_000} ms:\n${tail.join('\n')}`)), options.readyTimeoutMs ?? 60_000);
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      options.onLog?.(line);
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+    });
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type === 'agent-cluster.node.ready') {
+        clearTimeout(timer);
+        child.channel?.unref();
+        resolve();
+      }
+    });
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${options.nodeId} exited with code ${code} before it was ready:\n${tail.join('\n')}`));
+    });
+  });
+  const stop = async (graceMs = 15_000): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    }
+    return exit;
+  };
+  try {
+    await ready;
+  } catch (err) {
+    await stop(1_000);
+    throw err;
+  }
+  return { nodeId: options.nodeId, process: child, stop };
+}

@@ -1,0 +1,61 @@
+/**
+ * Real cluster nodes: each node worker is its own OS process (`workers/node.ts`), as deployed. Agents are
+ * started and signalled through the client; an agent's activities run in the process of its home node.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { accumulatorAgent, probeAgent, type ProbeState } from '../../src/agents/index.js';
+import { AgentClient } from '../../src/node/agent-client.js';
+import { spawnNodeProcess, type NodeProcess } from '../../src/node/node-process.js';
+import { createDevServerEnv, freshId, workflowBundle } from '../helpers/engines.js';
+
+let env: TestWorkflowEnvironment;
+let nodes: NodeProcess[] = [];
+let agents: AgentClient;
+const taskQueue = freshId('agents');
+
+beforeAll(async () => {
+  env = await createDevServerEnv();
+  const common = { address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn' };
+  nodes = await Promise.all(['node-a', 'node-b'].map((nodeId) => spawnNodeProcess({ ...common, nodeId })));
+  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, probeAgent], taskQueue });
+});
+
+afterAll(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await env?.teardown();
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 150 && !(await check()); i++) await new Promise((r) => setTimeout(r, 200));
+}
+
+describe('cluster nodes as processes', () => {
+  it('serves agents started through the client and keeps their state', async () => {
+    const [a, b] = [freshId('acc'), freshId('acc')];
+    await agents.startAgent(accumulatorAgent, a, { node: 'node-a' });
+    await agents.startAgent(accumulatorAgent, b, { node: 'node-b' });
+    await agents.sendBatch(a, [1, 2, 3].map((amount) => ({ type: 'accumulator.add', data: { amount } })));
+    await agents.send(a, { type: 'accumulator.forward', data: { to: b, amount: 10 } });
+    expect(await agents.call(accumulatorAgent, b, 'accumulator.add', { amount: 1 })).toBeGreaterThanOrEqual(1);
+    await until(async () => (await agents.info(b)).signalsApplied === 2);
+    expect(await agents.state(a)).toEqual({ total: 6, count: 3 });
+    expect(await agents.state(b)).toEqual({ total: 11, count: 2 });
+  });
+
+  it('runs an agent’s activity in the process of its home node', async () => {
+    const probes = await Promise.all(nodes.map((n) => agents.startAgent(probeAgent, freshId(`probe-${n.nodeId}`), { node: n.nodeId })));
+    for (const p of probes) await agents.send(p.agentId, { type: 'probe.measure' });
+    for (const p of probes) await until(async () => (await agents.state<ProbeState>(p.agentId)).samples.length > 0);
+    for (const p of probes) {
+      const [sample] = (await agents.state<ProbeState>(p.agentId)).samples;
+      expect(sample?.nodeId).toBe(p.node);
+      expect(sample?.hostedAgents).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('shuts a node down gracefully on SIGTERM (exit code 0)', async () => {
+    const extra = await spawnNodeProcess({ nodeId: 'node-c', address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn' });
+    expect(await extra.stop()).toBe(0);
+  });
+});
