@@ -1,0 +1,75 @@
+/**
+ * Records workflow histories for the replay tests (test/replay/). Runs each scenario on a fresh dev
+ * server with in-process workers and writes `test/replay/histories/<name>.json` in Temporal's JSON
+ * history format (the same the Web UI and `temporal workflow show --output json` export).
+ *
+ *     node --import tsx scripts/record-histories.ts
+ *
+ * Re-record only on purpose: a history recorded by older code that no longer replays means a change
+ * broke running agents (use workflow versioning/patching instead of re-recording to hide it).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createActivities, AgentHost } from '../activities/index.js';
+import { nodeTaskQueue } from '../src/agent/agent-id.js';
+import { accumulatorAgent, probeAgent, type ProbeState } from '../src/agents/index.js';
+import { AgentClient } from '../src/node/agent-client.js';
+import { startDevServer } from '../src/node/dev-server.js';
+import { WORKFLOWS_PATH } from '../workers/node-worker.js';
+
+const OUT = path.resolve(import.meta.dirname, '../test/replay/histories');
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+const server = await startDevServer({ port: 0, uiPort: false });
+try {
+  const native = await NativeConnection.connect({ address: server.address });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  const workers = [
+    await Worker.create({ connection: native, taskQueue: 'agents', workflowBundle: bundle }),
+    await Worker.create({ connection: native, taskQueue: nodeTaskQueue('node-a'), activities: createActivities(new AgentHost('node-a')) }),
+  ];
+  const running = Promise.all(workers.map((w) => w.run()));
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const agents = new AgentClient({ client, kinds: [accumulatorAgent, probeAgent], defaultNode: 'node-a' });
+
+  // accumulator: signals, a batch, a duplicate, dead letters, a call, a timer, an emit, a spawn, continue-as-new, stop.
+  const { runId: firstRun } = await agents.startAgent(accumulatorAgent, 'replay-acc', { limits: { maxHistoryEvents: 100 } });
+  await agents.startAgent(accumulatorAgent, 'replay-peer');
+  const dup = await agents.send('replay-acc', { type: 'accumulator.add', data: { amount: 1 } });
+  await agents.send('replay-acc', { type: 'accumulator.add', data: { amount: 1 }, id: dup });
+  await agents.sendBatch('replay-acc', [2, 3].map((amount) => ({ type: 'accumulator.add', data: { amount } })));
+  await agents.send('replay-acc', { type: 'accumulator.add', data: { amount: 'bad' } });
+  await agents.call(accumulatorAgent, 'replay-acc', 'accumulator.add', { amount: 4 });
+  await agents.send('replay-acc', { type: 'accumulator.add.later', data: { amount: 5, delayMs: 500 } });
+  await agents.send('replay-acc', { type: 'accumulator.forward', data: { to: 'replay-peer', amount: 6 } });
+  await agents.send('replay-acc', { type: 'accumulator.spawn', data: { agentId: 'replay-child' } });
+  for (let i = 0; i < 60; i++) await agents.send('replay-acc', { type: 'accumulator.add', data: { amount: 1 } });
+  await until(async () => (await agents.info('replay-acc')).signalsApplied >= 67);
+  const acc = agents.handle('replay-acc');
+  await agents.stop('replay-acc', 'recorded');
+  // probe: a run directive (activity on the node queue) and the hosted mount/unmount.
+  await agents.startAgent(probeAgent, 'replay-probe');
+  await agents.send('replay-probe', { type: 'probe.measure' });
+  await until(async () => (await agents.state<ProbeState>('replay-probe')).samples.length > 0);
+  await agents.stop('replay-probe');
+
+  const histories = {
+    'accumulator-first-run': await client.workflow.getHandle('agent/replay-acc', firstRun).fetchHistory(),
+    'accumulator-last-run': await acc.fetchHistory(),
+    'probe': await agents.handle('replay-probe').fetchHistory(),
+  };
+  for (const [name, history] of Object.entries(histories)) {
+    writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history));
+    process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);
+  }
+  for (const w of workers) w.shutdown();
+  await running;
+} finally {
+  await server.stop();
+}

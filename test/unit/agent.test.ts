@@ -1,0 +1,169 @@
+/** The functional core of agents: definitions, applying a signal, directives, the dedupe window. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { applySignal, checkSignal } from '../../src/agent/apply.js';
+import { agentIdOf, agentWorkflowId, assertAgentId, MAX_AGENT_ID_BYTES } from '../../src/agent/agent-id.js';
+import { DedupeWindow } from '../../src/agent/dedupe-window.js';
+import { defineAction, defineAgent } from '../../src/agent/define-agent.js';
+import { emit } from '../../src/agent/directives.js';
+import { accumulatorAgent, exampleKinds } from '../../src/agents/index.js';
+import { ErrorCode } from '../../src/errors.js';
+import { loadNodeConfig } from '../../src/node/config.js';
+import { createSignal } from '../../src/signal/index.js';
+import * as workflows from '../../workflows/index.js';
+
+const ctx = { agentId: 'a1', kind: 'accumulator', node: 'node-a', now: 0 };
+const counter = z.object({ n: z.number() });
+type Counter = z.infer<typeof counter>;
+const inc = defineAction({ name: 'inc', params: z.object({ by: z.number().default(1) }), run: (s: Counter, p) => ({ state: { n: s.n + p.by }, result: s.n + p.by }) });
+
+describe('defineAgent', () => {
+  const base = { name: 'counter', state: counter, initialState: { n: 0 }, routes: { 'counter.inc': inc } };
+
+  it('compiles routes and keeps the definition', () => {
+    const def = defineAgent(base);
+    expect(def.name).toBe('counter');
+    expect(def.router.match('counter.inc').map((t) => t.action.name)).toEqual(['inc']);
+    expect(def.options).toMatchObject({ dedupeWindow: 2048, deadLetterLimit: 100, validateState: true });
+  });
+
+  it.each([
+    ['a name that is not a workflow type', { ...base, name: 'Counter-1' }, /"name" must start with a lowercase letter/],
+    ['a state that is not a schema', { ...base, state: { n: 'number' } }, /"state" must be a zod schema/],
+    ['an initial state failing the schema', { ...base, initialState: { n: 'zero' } }, /"initialState" fails the state schema/],
+    ['no routes', { ...base, routes: {} }, /"routes" must map at least one/],
+    ['an invalid pattern', { ...base, routes: { 'counter..inc': inc } }, /route "counter\.\.inc"/],
+    ['a target that is not an action', { ...base, routes: { 'counter.inc': { run: () => 1 } } }, /must map to an action made with defineAction/],
+    ['a priority out of range', { ...base, routes: { 'counter.inc': { action: inc, priority: 101 } } }, /priority/],
+    ['a bad option', { ...base, options: { dedupeWindow: 0 } }, /options\.dedupeWindow must be a positive integer/],
+  ])('rejects %s, saying what to fix', (_what, spec, message) => {
+    expect(() => defineAgent(spec as never)).toThrow(message);
+    try {
+      defineAgent(spec as never);
+    } catch (err) {
+      expect(err).toMatchObject({ code: ErrorCode.INVALID_DEFINITION });
+    }
+  });
+
+  it('rejects an action without params schema or run function', () => {
+    expect(() => defineAction({ name: 'x', params: {} as never, run: () => ({ state: 1 }) })).toThrow(/"params" must be a zod schema/);
+    expect(() => defineAction({ name: 'x', params: z.object({}), run: 'no' as never })).toThrow(/"run" must be a function/);
+  });
+});
+
+describe('applySignal', () => {
+  const audit = defineAction({ name: 'audit', params: z.object({}).loose(), run: (s: Counter) => ({ state: { n: s.n * 10 }, result: 'audited' }) });
+  const def = defineAgent({
+    name: 'counter',
+    state: counter,
+    initialState: { n: 0 },
+    routes: { 'counter.inc': inc, 'counter.**': { action: audit, priority: -10 } },
+  });
+
+  it('runs every matching action in router order, threading state; the reply is the first action’s', () => {
+    const r = applySignal(def, { n: 1 }, createSignal('counter.inc', { by: 2 }), ctx);
+    expect(r).toMatchObject({ ok: true, state: { n: 30 }, result: 3, actions: ['inc', 'audit'] });
+  });
+
+  it('treats absent data as empty params (schema defaults apply)', () => {
+    const r = applySignal(def, { n: 1 }, createSignal('counter.inc'), ctx);
+    expect(r).toMatchObject({ ok: true, state: { n: 20 } });
+  });
+
+  it('reports no route, bad params, a throwing action and an invalid outcome without changing state', () => {
+    const state = { n: 1 };
+    expect(applySignal(def, state, createSignal('other.thing'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.NO_ROUTE } });
+    expect(applySignal(def, state, createSignal('counter.inc', { by: 'x' }), ctx)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.INVALID_PARAMS, message: expect.stringMatching(/action "inc"/) },
+    });
+    const boom = defineAgent({
+      name: 'boom',
+      state: counter,
+      initialState: { n: 0 },
+      routes: {
+        'b.throw': defineAction({ name: 'thrower', params: z.object({}), run: () => { throw new Error('nope'); } }),
+        'b.badstate': defineAction({ name: 'corrupt', params: z.object({}), run: () => ({ state: { n: 'NaN' } as never }) }),
+        'b.baddirective': defineAction({ name: 'misdirect', params: z.object({}), run: (s: Counter) => ({ state: s, directives: [{ kind: 'teleport' } as never] }) }),
+        'b.noreturn': defineAction({ name: 'silent', params: z.object({}), run: () => undefined as never }),
+      },
+    });
+    expect(applySignal(boom, state, createSignal('b.throw'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.ACTION_FAILED, message: 'action "thrower" failed: nope' } });
+    expect(applySignal(boom, state, createSignal('b.badstate'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE } });
+    expect(applySignal(boom, state, createSignal('b.baddirective'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/invalid directives/) } });
+    expect(applySignal(boom, state, createSignal('b.noreturn'), ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/must return \{ state/) } });
+    expect(state).toEqual({ n: 1 });
+  });
+
+  it('checkSignal validates route and params without running anything', () => {
+    expect(checkSignal(def, createSignal('counter.inc', { by: 1 }))).toMatchObject({ ok: true });
+    expect(checkSignal(def, createSignal('nothing.here'))).toMatchObject({ ok: false, error: { code: ErrorCode.NO_ROUTE } });
+  });
+});
+
+describe('example agents (pure)', () => {
+  it('the accumulator emits, schedules, spawns and stops through directives only', () => {
+    const s = { total: 1, count: 1 };
+    expect(applySignal(accumulatorAgent, s, createSignal('accumulator.forward', { to: 'b', amount: 2 }), ctx)).toMatchObject({
+      state: s,
+      directives: [emit.toAgent('b', { type: 'accumulator.add', data: { amount: 2 } })],
+    });
+    expect(applySignal(accumulatorAgent, s, createSignal('accumulator.add.later', { amount: 2, delayMs: 5 }), ctx)).toMatchObject({
+      directives: [{ kind: 'schedule', delayMs: 5, signal: { type: 'accumulator.add', data: { amount: 2 } } }],
+    });
+    expect(applySignal(accumulatorAgent, s, createSignal('accumulator.spawn', { agentId: 'c' }), ctx)).toMatchObject({
+      directives: [{ kind: 'spawn', agentKind: 'accumulator', agentId: 'c', state: { total: 0, count: 0 } }],
+    });
+    expect(applySignal(accumulatorAgent, s, createSignal('accumulator.stop', {}), ctx)).toMatchObject({ directives: [{ kind: 'stop' }] });
+  });
+
+  it('every example kind is exported from workflows/ under its own name', () => {
+    for (const kind of exampleKinds) expect(typeof (workflows as Record<string, unknown>)[kind.name]).toBe('function');
+    expect(Object.keys(workflows).sort()).toEqual([...exampleKinds.map((k) => k.name), 'topic'].sort());
+  });
+});
+
+describe('DedupeWindow', () => {
+  it('remembers the last `capacity` ids and forgets the oldest first', () => {
+    const w = new DedupeWindow(3);
+    expect(['a', 'b', 'c'].map((id) => w.add(id))).toEqual([true, true, true]);
+    expect(w.add('b')).toBe(false);
+    expect(w.add('d')).toBe(true);
+    expect(w.has('a')).toBe(false);
+    expect(w.toJSON()).toEqual(['b', 'c', 'd']);
+  });
+
+  it('round-trips through JSON (continue-as-new), keeping the newest when the capacity shrank', () => {
+    const w = new DedupeWindow(2, ['a', 'b', 'c']);
+    expect(w.toJSON()).toEqual(['b', 'c']);
+    const again = new DedupeWindow(5, JSON.parse(JSON.stringify(w.toJSON())) as string[]);
+    expect(again.has('c') && !again.has('a')).toBe(true);
+  });
+});
+
+describe('agent ids', () => {
+  it('maps agent ids to workflow ids and back', () => {
+    expect(agentWorkflowId('acc-1')).toBe('agent/acc-1');
+    expect(agentIdOf('agent/acc-1')).toBe('acc-1');
+    expect(agentIdOf('topic/x')).toBeUndefined();
+  });
+
+  it.each([
+    ['', /non-empty/],
+    ['has space', /whitespace/],
+    ['é'.repeat(MAX_AGENT_ID_BYTES / 2 + 1), /bytes is over the limit/],
+  ])('rejects %j', (id, message) => {
+    expect(() => assertAgentId(id)).toThrow(message);
+  });
+});
+
+describe('node configuration', () => {
+  it('fills defaults', () => {
+    expect(loadNodeConfig({ NODE_ID: 'node-a' })).toMatchObject({ TEMPORAL_ADDRESS: 'localhost:7233', AGENT_TASK_QUEUE: 'agents', METRICS_PORT: 0 });
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadNodeConfig({ METRICS_PORT: '99999' })).toThrow(/NODE_ID is required.*METRICS_PORT/);
+    expect(() => loadNodeConfig({ NODE_ID: 'Node A' })).toThrow(/NODE_ID must be/);
+  });
+});
