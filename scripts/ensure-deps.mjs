@@ -53,7 +53,10 @@ function sameVersions(lockPath, installedPath) {
 
 const reason = reasonToInstall();
 if (reason !== null) {
-  const args = existsSync(lockfile) ? ['ci'] : ['install'];
+  // `npm install`, not `npm ci`: it installs the lockfile's versions all the same, but tolerates
+  // optional platform packages the lockfile cannot list because this machine's registry does not carry
+  // them (e.g. @swc/core's darwin and win32 builds), which `npm ci` rejects as "out of sync".
+  const args = ['install', '--no-audit', '--no-fund'];
   process.stderr.write(`agent-cluster: ${reason}; running npm ${args[0]}…\n`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });

@@ -129,6 +129,8 @@ class AgentRuntime<S> {
   private deferredRuns: RunDirective[];
   private readonly stats: AgentStats;
   private pendingEffects = 0;
+  /** `jido.call`s accepted and not yet answered: they must finish in this run. */
+  private pendingCalls = 0;
   private status: AgentStatus = 'running';
   private stopReason: string | undefined;
   private draining = false;
@@ -177,6 +179,7 @@ class AgentRuntime<S> {
       (raw) => {
         const signal = (safeParseSignal(raw) as { ok: true; signal: Signal }).signal;
         this.seen.add(signal.id);
+        this.pendingCalls++;
         return new Promise((resolve, reject) => this.push({ signal, reply: { resolve, reject } }));
       },
       { validator: (raw) => this.validateCall(raw) },
@@ -224,11 +227,7 @@ class AgentRuntime<S> {
   }
 
   private hasPendingCall(): boolean {
-    for (let i = this.inboxHead; i < this.inbox.length; i++) {
-      const e = this.inbox[i];
-      if (e !== undefined && 'signal' in e && e.reply !== undefined) return true;
-    }
-    return false;
+    return this.pendingCalls > 0;
   }
 
   /** Signal handler path: validate the envelope, drop re-deliveries, queue. Never throws. */
@@ -270,6 +269,7 @@ class AgentRuntime<S> {
 
   private apply(entry: InboxEntry): void {
     const { signal, reply } = entry;
+    if (reply !== undefined) this.pendingCalls--;
     const applied = applySignal(this.def, this.state, signal, {
       agentId: this.input.agentId,
       kind: this.def.name,

@@ -38,14 +38,17 @@ import {
   type AgentWorkflowInput,
 } from '../messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../search-attributes.js';
-import { parseSignalInput, type Signal } from '../signal/index.js';
+import { parseSignalInput, parseSignalJson, type Signal } from '../signal/index.js';
 import { subscribeMessage, topicWorkflowId, unsubscribeMessage } from '../topic.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
 
-/** What `send` accepts: a full signal, or `{ type, data?, … }` to be completed (id, time, source). */
-export type SignalLike = Partial<Signal> & { type: string };
+/**
+ * What `send` and `call` accept: a full signal, `{ type, data?, … }` to be completed (id, time, source),
+ * or a signal as JSON text (parsed strictly: it must already be a complete envelope).
+ */
+export type SignalLike = (Partial<Signal> & { type: string }) | string;
 
 export interface AgentClientOptions {
   client: Client;
@@ -159,6 +162,7 @@ export class AgentClient {
 
   /** Completes and validates a signal (id, time, source); throws {@link ErrorCode.INVALID_SIGNAL}. */
   signal(input: SignalLike): Signal {
+    if (typeof input === 'string') return parseSignalJson(input);
     const withDefaults: Record<string, unknown> = { source: this.source, time: new Date().toISOString(), ...input };
     if (withDefaults.data !== undefined && withDefaults.datacontenttype === undefined) withDefaults.datacontenttype = 'application/json';
     return parseSignalInput(withDefaults);
@@ -190,7 +194,7 @@ export class AgentClient {
     agentId: string,
     type: T,
     data: CallParams<D, T>,
-    attrs?: Omit<SignalLike, 'type' | 'data'>,
+    attrs?: Omit<Partial<Signal>, 'type' | 'data'>,
   ): Promise<CallResult<D, T>>;
   async call(agentId: string, signal: SignalLike): Promise<unknown>;
   async call(...args: unknown[]): Promise<unknown> {

@@ -118,6 +118,8 @@ describe('bad input is refused before anything starts or changes', () => {
     const id = freshId('badsig');
     await agents.startAgent(accumulatorAgent, id, { node: 'node-a' });
     expect(() => parseSignalJson('{"type": "accumulator.add", ')).toThrow(/malformed JSON/);
+    await expect(agents.send(id, '{"type": "accumulator.add", ')).rejects.toMatchObject({ code: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/malformed JSON/) });
+    await expect(agents.send(id, '{"type": "accumulator.add", "source": "/x"}')).rejects.toMatchObject({ code: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/specversion|id/) });
     await expect(agents.send(id, { type: 'Accumulator.Add' })).rejects.toMatchObject({ code: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/"type"/) });
     await expect(agents.send(id, { type: 'accumulator.add', specversion: '1.0' } as never)).rejects.toMatchObject({ code: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/specversion/) });
     await expect(agents.send(id, { type: 'accumulator.add', data: '' })).rejects.toMatchObject({ code: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/data/) });

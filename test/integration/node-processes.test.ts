@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { accumulatorAgent, probeAgent, type ProbeState } from '../../src/agents/index.js';
 import { AgentClient } from '../../src/node/agent-client.js';
 import { spawnNodeProcess, type NodeProcess } from '../../src/node/node-process.js';
+import { freePort } from '../../src/node/tools/port.js';
 import { createDevServerEnv, freshId, workflowBundle } from '../helpers/engines.js';
 
 let env: TestWorkflowEnvironment;
@@ -54,8 +55,21 @@ describe('cluster nodes as processes', () => {
     }
   });
 
-  it('shuts a node down gracefully on SIGTERM (exit code 0)', async () => {
-    const extra = await spawnNodeProcess({ nodeId: 'node-c', address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn' });
-    expect(await extra.stop()).toBe(0);
+  it('exports Temporal Runtime metrics for Prometheus and logs as structured JSON with its node id', async () => {
+    const metricsPort = await freePort();
+    const logs: string[] = [];
+    const extra = await spawnNodeProcess({ nodeId: 'node-c', address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, metricsPort, onLog: (l) => logs.push(l) });
+    try {
+      const probe = await agents.startAgent(probeAgent, freshId('probe-c'), { node: 'node-c' });
+      await agents.send(probe.agentId, { type: 'probe.measure' });
+      await until(async () => (await agents.state<ProbeState>(probe.agentId)).samples.length > 0);
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(/^temporal_\w+/m);
+      expect(metrics).toContain('task_queue="node.node-c"');
+      const ready = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'node ready');
+      expect(ready).toMatchObject({ node: 'node-c', activityQueue: 'node.node-c' });
+    } finally {
+      expect(await extra.stop()).toBe(0); // graceful shutdown on SIGTERM
+    }
   });
 });

@@ -82,10 +82,10 @@ describe('applySignal', () => {
       state: counter,
       initialState: { n: 0 },
       routes: {
-        'b.throw': defineAction({ name: 'thrower', params: z.object({}), run: () => { throw new Error('nope'); } }),
-        'b.badstate': defineAction({ name: 'corrupt', params: z.object({}), run: () => ({ state: { n: 'NaN' } as never }) }),
+        'b.throw': defineAction({ name: 'thrower', params: z.object({}), run: (_s: Counter): { state: Counter } => { throw new Error('nope'); } }),
+        'b.badstate': defineAction({ name: 'corrupt', params: z.object({}), run: (_s: Counter) => ({ state: { n: 'NaN' } as unknown as Counter }) }),
         'b.baddirective': defineAction({ name: 'misdirect', params: z.object({}), run: (s: Counter) => ({ state: s, directives: [{ kind: 'teleport' } as never] }) }),
-        'b.noreturn': defineAction({ name: 'silent', params: z.object({}), run: () => undefined as never }),
+        'b.noreturn': defineAction({ name: 'silent', params: z.object({}), run: (_s: Counter) => undefined as unknown as { state: Counter } }),
       },
     });
     expect(applySignal(boom, state, createSignal('b.throw'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.ACTION_FAILED, message: 'action "thrower" failed: nope' } });
