@@ -437,7 +437,11 @@ class AgentRuntime<S> {
   private async startup(): Promise<void> {
     const sa = workflowInfo().typedSearchAttributes;
     if (sa.get(AgentKindKey) === undefined || sa.get(AgentNodeKey) !== this.input.node) {
-      upsertSearchAttributes({ AgentKind: [this.def.name], AgentNode: [this.input.node], AgentStatus: ['running'] });
+      upsertSearchAttributes([
+        { key: AgentKindKey, value: this.def.name },
+        { key: AgentNodeKey, value: this.input.node },
+        { key: AgentStatusKey, value: 'running' },
+      ]);
     }
     const runs = this.deferredRuns;
     this.deferredRuns = [];
@@ -470,7 +474,7 @@ class AgentRuntime<S> {
       }
     }
     this.status = 'stopped';
-    upsertSearchAttributes({ AgentStatus: ['stopped'] });
+    upsertSearchAttributes([{ key: AgentStatusKey, value: 'stopped' }]);
     const result: AgentResult = { state: this.state, info: this.info() };
     if (this.stopReason !== undefined) result.reason = this.stopReason;
     return result;
