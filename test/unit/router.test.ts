@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentClusterError, ErrorCode } from '../../src/errors.js';
+import { type AgentClusterError, ErrorCode } from '../../src/errors.js';
 import {
   compilePattern,
   createRouter,
@@ -11,19 +11,9 @@ import {
   type Route,
 } from '../../src/router/index.js';
 import { createSignal, type Signal } from '../../src/signal/index.js';
+import { expectError } from '../helpers/errors.js';
 
-/** Runs `fn`, expects an AgentClusterError of `code` and returns it. */
-function failure(code: string, fn: () => unknown): AgentClusterError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(AgentClusterError);
-  expect((caught as AgentClusterError).code).toBe(code);
-  return caught as AgentClusterError;
-}
+const failure = (code: ErrorCode, fn: () => unknown): AgentClusterError => expectError(code, fn);
 
 const signal = (type: string, data?: unknown, subject?: string): Signal =>
   createSignal(type, data, subject === undefined ? {} : { subject });

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { AgentClusterError, ErrorCode } from '../../src/errors.js';
+import { type AgentClusterError, ErrorCode } from '../../src/errors.js';
+import { expectError } from '../helpers/errors.js';
 import {
   childCorrelation,
   createSignal,
@@ -52,18 +53,7 @@ function seeded(seed: number): () => number {
 }
 
 /** Runs `fn`, expects an INVALID_SIGNAL error and returns it. */
-function invalidSignal(fn: () => unknown): AgentClusterError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(AgentClusterError);
-  const error = caught as AgentClusterError;
-  expect(error.code).toBe(ErrorCode.INVALID_SIGNAL);
-  return error;
-}
+const invalidSignal = (fn: () => unknown): AgentClusterError => expectError(ErrorCode.INVALID_SIGNAL, fn);
 
 describe('signal envelope: accepted attributes', () => {
   const cases: Array<[string, Record<string, unknown>]> = [
