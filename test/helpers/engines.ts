@@ -9,6 +9,7 @@
  *   loading the workflow bundle built once by the global setup.
  */
 import { Runtime, DefaultLogger, Worker, type NativeConnection } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { inject } from 'vitest';
@@ -52,6 +53,44 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     }
   }
   throw lastError;
+}
+
+const { EventType } = temporal.api.enums.v1;
+const WORKFLOW_TASK_IN_FLIGHT = new Set<number>([EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED]);
+const WORKFLOW_TASK_EVENTS = new Set<number>([
+  ...WORKFLOW_TASK_IN_FLIGHT,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+]);
+
+/**
+ * Waits (in real time) until the workflow's current run has no workflow task scheduled or started, so a
+ * query sent next is answered directly instead of being buffered behind a workflow task.
+ *
+ * Why: on the Java test server (1.38.0), a query that arrives while a workflow task is running is buffered
+ * with that task; if the task then completes with continue-as-new, the server tries to schedule one more
+ * workflow task on the run it has just closed, `RequestContext.addEvent` throws "workflow execution already
+ * completed", and the whole completion is rejected (the worker logs "Task not found when completing"). The
+ * new run is started all the same, but the rejected completion never releases the time-skipping lock its
+ * workflow task held, and the closed run can no longer time it out: time skipping stays locked for the rest
+ * of the server's life, and the next `env.sleep(DAY)` waits a real day. The query itself hangs until its
+ * deadline. So: never query an agent that may continue-as-new while one of its workflow tasks is in flight.
+ * (The real server does not have this problem.) Only holds while nothing else is sending to the workflow.
+ */
+export async function workflowTaskIdle(handle: WorkflowHandle, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    let last: number | undefined;
+    for (let i = events.length - 1; i >= 0 && last === undefined; i--) {
+      const type = events[i]?.eventType ?? 0;
+      if (WORKFLOW_TASK_EVENTS.has(type)) last = type;
+    }
+    if (last === undefined || !WORKFLOW_TASK_IN_FLIGHT.has(last)) return;
+    if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} still has a workflow task in flight after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A dev-server environment (Temporal CLI `server start-dev`), custom search attributes registered. */

@@ -10,7 +10,7 @@ import { ErrorCode } from '../../src/errors.js';
 import type { AgentResult } from '../../src/messages.js';
 import { AgentClient } from '../../src/node/agent-client.js';
 import { createSignal } from '../../src/signal/index.js';
-import { createTimeSkippingEnv, freshId, startNodeWorkers, type NodeWorkers } from '../helpers/engines.js';
+import { createTimeSkippingEnv, freshId, startNodeWorkers, workflowTaskIdle, type NodeWorkers } from '../helpers/engines.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -29,9 +29,14 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-/** Waits (in real time, briefly) until the agent has applied `n` signals. */
+/**
+ * Waits (in real time, briefly) until the agent has applied `n` signals. Queries only between workflow
+ * tasks: a query racing a continue-as-new task wedges the Java test server's time skipping (see
+ * {@link workflowTaskIdle}).
+ */
 async function applied(agentId: string, n: number): Promise<void> {
   for (let i = 0; i < 600; i++) {
+    await workflowTaskIdle(agents.handle(agentId));
     if ((await agents.info(agentId)).signalsApplied >= n) return;
     await new Promise((r) => setTimeout(r, 50));
   }
