@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { AgentClusterError, ErrorCode } from '../errors.js';
+import { stopChild } from './child-process.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../search-attributes.js';
 import { canConnect, freePort, waitForPort } from './tools/port.js';
 import { ensureTemporalCli } from './tools/index.js';
@@ -53,10 +54,6 @@ export function searchAttributeArgs(): string[] {
   return Object.entries(CUSTOM_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
-}
-
 /** Starts a dev server and resolves once its frontend answers gRPC. */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port === 0 ? await freePort() : (options.port ?? 7233);
@@ -71,13 +68,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const child = spawn(cli, args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });
   let exitCode: number | null = null;
   child.once('exit', (code) => (exitCode = code ?? -1));
-  const stop = async (graceMs = 10_000): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited(child);
-    clearTimeout(timer);
-  };
+  const stop = async (graceMs = 10_000): Promise<void> => void (await stopChild(child, graceMs));
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const up = await waitForPort(port, { timeoutMs, gaveUp: () => exitCode !== null });
   if (!up) {

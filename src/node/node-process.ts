@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { hasExited, stopChild } from './child-process.js';
 
 const NODE_ENTRY = fileURLToPath(new URL('../../workers/node.ts', import.meta.url));
 
@@ -62,16 +63,7 @@ export async function spawnNodeProcess(options: NodeProcessOptions): Promise<Nod
       reject(new Error(`node ${options.nodeId} exited with code ${code} before it was ready:\n${tail.join('\n')}`));
     });
   });
-  const stop = async (graceMs = 15_000): Promise<number | null> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exit;
-      clearTimeout(timer);
-      return code;
-    }
-    return exit;
-  };
+  const stop = async (graceMs = 15_000): Promise<number | null> => (hasExited(child) ? exit : stopChild(child, graceMs));
   try {
     await ready;
   } catch (err) {

@@ -1,0 +1,150 @@
+/**
+ * The SVG chart of a result, written by hand: stacked panels of horizontal bars (median) with min–max
+ * whiskers, one panel per scenario, each on its own linear scale. Pure module.
+ *
+ * @module
+ */
+import { fmt } from './report.js';
+import type { BenchResult } from './result.js';
+import type { Spread } from './stats.js';
+
+export interface Bar {
+  label: string;
+  value: Spread;
+  /** Colour group: the baseline, the runtime, or the batched runtime. */
+  tone: 'bare' | 'runtime' | 'batched' | 'neutral';
+}
+
+export interface Panel {
+  title: string;
+  bars: Bar[];
+  /** A dashed reference line at this value (e.g. 1 for ratios against the baseline). */
+  ref?: number;
+}
+
+const WIDTH = 820;
+const LABEL_W = 260;
+const PLOT_W = 420;
+const BAR_H = 18;
+const GAP = 6;
+const TITLE_H = 26;
+const PANEL_GAP = 16;
+const COLOURS: Record<Bar['tone'], string> = { bare: '#8c8c8c', runtime: '#2f6fb0', batched: '#3f9b5a', neutral: '#b0702f' };
+
+/** Escapes text for XML content and attributes. */
+export function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function panelSvg(panel: Panel, top: number): { svg: string[]; height: number } {
+  const scaleMax = Math.max(panel.ref ?? 0, ...panel.bars.map((b) => Math.max(b.value.max, b.value.median, 0))) * 1.05 || 1;
+  const x = (v: number) => LABEL_W + (Math.max(0, v) / scaleMax) * PLOT_W;
+  const height = TITLE_H + panel.bars.length * (BAR_H + GAP);
+  const out = [`<text x="8" y="${top + 17}" font-weight="bold">${xmlEscape(panel.title)}</text>`];
+  panel.bars.forEach((bar, i) => {
+    const y = top + TITLE_H + i * (BAR_H + GAP);
+    const mid = y + BAR_H / 2;
+    const { min, median, max } = bar.value;
+    out.push(
+      `<text x="${LABEL_W - 8}" y="${mid + 4}" text-anchor="end">${xmlEscape(bar.label)}</text>`,
+      `<rect x="${LABEL_W}" y="${y}" width="${(x(median) - LABEL_W).toFixed(1)}" height="${BAR_H}" fill="${COLOURS[bar.tone]}"/>`,
+    );
+    if (max > min) {
+      out.push(
+        `<line x1="${x(min).toFixed(1)}" y1="${mid}" x2="${x(max).toFixed(1)}" y2="${mid}" stroke="#222" stroke-width="1.5"/>`,
+        `<line x1="${x(min).toFixed(1)}" y1="${y + 4}" x2="${x(min).toFixed(1)}" y2="${y + BAR_H - 4}" stroke="#222"/>`,
+        `<line x1="${x(max).toFixed(1)}" y1="${y + 4}" x2="${x(max).toFixed(1)}" y2="${y + BAR_H - 4}" stroke="#222"/>`,
+      );
+    }
+    out.push(`<text x="${(Math.max(x(max), x(median)) + 6).toFixed(1)}" y="${mid + 4}">${xmlEscape(fmt(median))}</text>`);
+  });
+  if (panel.ref !== undefined) {
+    const rx = x(panel.ref).toFixed(1);
+    out.push(`<line x1="${rx}" y1="${top + TITLE_H - 4}" x2="${rx}" y2="${top + height - GAP + 4}" stroke="#c0392b" stroke-dasharray="4 3"/>`);
+  }
+  return { svg: out, height };
+}
+
+/** Renders panels one under the other as a standalone SVG document. */
+export function barChart(title: string, panels: readonly Panel[]): string {
+  const body: string[] = [`<text x="8" y="22" font-size="16" font-weight="bold">${xmlEscape(title)}</text>`];
+  let top = 34;
+  for (const panel of panels) {
+    const { svg, height } = panelSvg(panel, top);
+    body.push(...svg);
+    top += height + PANEL_GAP;
+  }
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${top}" viewBox="0 0 ${WIDTH} ${top}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function baselineBars(r: BenchResult, key: 'perSignalMs' | 'rssPerAgentKiB'): Bar[] {
+  return r.sweep.baselines.map((b) => ({
+    label: `${fmt(b.agents)} bare (${b.subject === 'bare-own-bundle' ? 'own' : 'bench'} bundle)`,
+    value: b[key],
+    tone: 'bare',
+  }));
+}
+
+/** The benchmark's chart: throughput, latency, micro figures, and the sweep. */
+export function benchChart(r: BenchResult): string {
+  const tp = r.throughput;
+  const lat = r.latency;
+  const millions = (s: Spread): Spread => ({ min: s.min / 1e6, median: s.median / 1e6, max: s.max / 1e6, runs: s.runs.map((v) => v / 1e6) });
+  const panels: Panel[] = [
+    {
+      title: 'Runtime ÷ bare Temporal (throughput: higher is better; latency: lower is better)',
+      ref: 1,
+      bars: [
+        { label: 'throughput, send', value: tp.ratios.runtimeOverBare, tone: 'runtime' },
+        { label: 'throughput, sendBatch', value: tp.ratios.batchedOverBare, tone: 'batched' },
+        { label: 'latency p50', value: lat.ratios.p50, tone: 'runtime' },
+        { label: 'latency p95', value: lat.ratios.p95, tone: 'runtime' },
+        { label: 'latency p99', value: lat.ratios.p99, tone: 'runtime' },
+      ],
+    },
+    {
+      title: `Throughput, signals/s (${tp.agents} × ${tp.signalsPerAgent}; higher is better)`,
+      bars: [
+        { label: 'bare Temporal signal', value: tp.bare, tone: 'bare' },
+        { label: 'runtime send (jido.signal)', value: tp.runtime, tone: 'runtime' },
+        { label: `runtime sendBatch of ${tp.batchSize}`, value: tp.batched, tone: 'batched' },
+      ],
+    },
+    {
+      title: 'Latency, client → state visible, ms (lower is better)',
+      bars: (['p50', 'p95', 'p99'] as const).flatMap((p) => [
+        { label: `bare update ${p}`, value: lat.bare[p], tone: 'bare' as const },
+        { label: `runtime jido.call ${p}`, value: lat.runtime[p], tone: 'runtime' as const },
+      ]),
+    },
+    {
+      title: `Micro, million operations/s (${r.micro.routes} routes)`,
+      bars: [
+        { label: 'router match (cached)', value: millions(r.micro.routerMatchesPerSec), tone: 'neutral' },
+        { label: 'router match (no cache)', value: millions(r.micro.routerUncachedMatchesPerSec), tone: 'neutral' },
+        { label: 'safeParseSignal', value: millions(r.micro.parsePerSec), tone: 'neutral' },
+      ],
+    },
+    {
+      title: 'Sweep: wall ms per signal with K live agents (flat is the goal)',
+      bars: [
+        ...r.sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.perSignalMs, tone: 'runtime' as const })),
+        ...baselineBars(r, 'perSignalMs'),
+      ],
+    },
+    {
+      title: 'Sweep: worker RSS KiB per cached workflow (lower is better)',
+      bars: [
+        ...r.sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.rssPerAgentKiB, tone: 'runtime' as const })),
+        ...baselineBars(r, 'rssPerAgentKiB'),
+      ],
+    },
+  ];
+  return barChart(`agent-cluster benchmark ${r.startedAt.slice(0, 10)} (${r.mode}, ${r.repeat} repeat(s))`, panels);
+}
