@@ -3,7 +3,7 @@
  * server with in-process workers and writes `test/replay/histories/<name>.json` in Temporal's JSON
  * history format (the same the Web UI and `temporal workflow show --output json` export).
  *
- *     node --import tsx scripts/record-histories.ts
+ *     node --import tsx scripts/record-histories.ts [OUT_DIR]
  *
  * Re-record only on purpose: a history recorded by older code that no longer replays means a change
  * broke running agents (use workflow versioning/patching instead of re-recording to hide it).
@@ -20,7 +20,7 @@ import { AgentClient } from '../src/node/agent-client.js';
 import { startDevServer } from '../src/node/dev-server.js';
 import { WORKFLOWS_PATH } from '../workers/node-worker.js';
 
-const OUT = path.resolve(import.meta.dirname, '../test/replay/histories');
+const OUT = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(import.meta.dirname, '../test/replay/histories');
 
 async function until(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
@@ -53,9 +53,14 @@ try {
   await until(async () => (await agents.info('replay-acc')).signalsApplied >= 67);
   const acc = agents.handle('replay-acc');
   await agents.stop('replay-acc', 'recorded');
-  // probe: a run directive (activity on the node queue) and the hosted mount/unmount.
-  await agents.startAgent(probeAgent, 'replay-probe');
+  // probe: a run directive (activity on the node queue) and the hosted mount/unmount. Its node's worker
+  // comes up only after the measure was accepted, so the run waits for the mount (patched path).
+  await agents.startAgent(probeAgent, 'replay-probe', { node: 'node-b' });
   await agents.send('replay-probe', { type: 'probe.measure' });
+  await until(async () => (await agents.info('replay-probe')).signalsApplied >= 1);
+  const nodeB = await Worker.create({ connection: native, taskQueue: nodeTaskQueue('node-b'), activities: createActivities(new AgentHost('node-b')) });
+  workers.push(nodeB);
+  const runningB = nodeB.run();
   await until(async () => (await agents.state<ProbeState>('replay-probe')).samples.length > 0);
   await agents.stop('replay-probe');
 
@@ -69,7 +74,7 @@ try {
     process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);
   }
   for (const w of workers) w.shutdown();
-  await running;
+  await Promise.all([running, runningB]);
 } finally {
   await server.stop();
 }

@@ -25,6 +25,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -58,6 +59,9 @@ import { AgentKindKey, AgentNodeKey, AgentStatusKey, type AgentStatus } from '..
 import { createSignal, newSignalId, safeParseSignal, type CreateSignalAttrs, type Signal } from '../src/signal/index.js';
 import { publishMessage, topicWorkflowId } from '../src/topic.js';
 import type { HostActivities } from '../activities/host-activities.js';
+
+/** Workflow patch ids: behaviour changes that running agents must replay around (see `patched`). */
+const PATCH_RUNS_WAIT_FOR_MOUNT = 'hosted-runs-wait-for-mount';
 
 /** Every kind turned into a workflow in this bundle, so `spawn` can check kind and state before starting. */
 const kinds = new Map<string, AgentDefinition>();
@@ -134,6 +138,9 @@ class AgentRuntime<S> {
   private status: AgentStatus = 'running';
   private stopReason: string | undefined;
   private draining = false;
+  /** A hosted agent's mount is under way: its `run` directives wait for it (see `dispatchRun`). */
+  private mountPending = false;
+  private readonly awaitingMount: RunDirective[] = [];
   private readonly source: string;
 
   constructor(
@@ -313,9 +320,7 @@ class AgentRuntime<S> {
         case 'emit':
           return this.emit(d.to, this.outbound(d.signal));
         case 'run':
-          if (this.draining) this.deferredRuns.push(d);
-          else this.startRun(d);
-          return;
+          return this.dispatchRun(d);
         case 'schedule': {
           const timer: PendingTimer = { fireAt: Date.now() + d.delayMs, signal: this.outbound(d.signal) };
           return this.arm(timer);
@@ -348,6 +353,17 @@ class AgentRuntime<S> {
     this.track(send, (err) =>
       this.deadLetter(signal, { code: ErrorCode.AGENT_NOT_FOUND, message: `emit to ${target} failed: ${describe(err)}` }),
     );
+  }
+
+  /**
+   * Starts a run directive now, or holds it: until a hosted agent's node has mounted it (so the activity
+   * finds the agent on its node), or, while draining for continue-as-new, until the next run.
+   */
+  private dispatchRun(d: RunDirective): void {
+    if (this.draining) this.deferredRuns.push(d);
+    // Patched: histories recorded before runs waited for the mount started them at once (replay-safe).
+    else if (this.mountPending && patched(PATCH_RUNS_WAIT_FOR_MOUNT)) this.awaitingMount.push(d);
+    else this.startRun(d);
   }
 
   private startRun(d: RunDirective): void {
@@ -443,14 +459,21 @@ class AgentRuntime<S> {
         { key: AgentStatusKey, value: 'running' },
       ]);
     }
-    const runs = this.deferredRuns;
-    this.deferredRuns = [];
-    for (const d of runs) this.startRun(d);
     if (this.def.options.hosted && this.stats.generation === 0) {
-      // Not awaited: the agent serves signals while its node mounts it; a dead node is reported, not fatal.
-      const mount = this.hostActivities().hostMount({ agentId: this.input.agentId, kind: this.def.name, state: this.state });
+      // Not awaited: the agent applies signals while its node mounts it (runs wait, see dispatchRun); a
+      // dead node is reported as a dead letter, not fatal. Continue-as-new waits for it like any effect.
+      this.mountPending = true;
+      const mount = this.hostActivities()
+        .hostMount({ agentId: this.input.agentId, kind: this.def.name, state: this.state })
+        .finally(() => {
+          this.mountPending = false;
+          for (const d of this.awaitingMount.splice(0)) this.dispatchRun(d);
+        });
       this.track(mount, (err) => this.deadLetter(undefined, nodeProblem(this.input.node, 'mount', err)));
     }
+    const runs = this.deferredRuns;
+    this.deferredRuns = [];
+    for (const d of runs) this.dispatchRun(d);
   }
 
   private shouldContinueAsNew(): boolean {

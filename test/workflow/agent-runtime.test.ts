@@ -279,7 +279,7 @@ describe('agent runtime', () => {
     const info = await agents.info(id);
     expect(info.status).toBe('running');
     expect(info.deadLetters).toEqual([expect.objectContaining({ code: ErrorCode.NODE_UNAVAILABLE })]);
-  });
+  }, 180_000); // the test server does not skip time while an activity waits for a worker: 60 s + 30 s real
 
   it('stops after applying what it accepted and returns its final state', async () => {
     const id = freshId('stop');
