@@ -14,6 +14,12 @@ try {
   const config = loadNodeConfig();
   const log = createLogger({ level: config.LOG_LEVEL, base: { node: config.NODE_ID } });
   const node = await createNodeWorker(config, log);
+  // Spawned with an IPC channel (npm start, tests, bench): a parent that goes away, even by SIGKILL,
+  // closes the channel, and the node shuts down instead of lingering as an orphan.
+  if (process.send !== undefined) {
+    process.on('disconnect', () => node.shutdown());
+    if (!process.connected) node.shutdown();
+  }
   await node.run();
 } catch (err) {
   if (isAgentClusterError(err)) {
