@@ -21,6 +21,8 @@ try {
     if (!process.connected) node.shutdown();
   }
   await node.run();
+  // The listener above keeps the IPC channel referenced: close it, or the process would outlive its workers.
+  if (process.connected) process.disconnect();
 } catch (err) {
   if (isAgentClusterError(err)) {
     process.stderr.write(`agent-cluster node: ${err.message}\n`);
