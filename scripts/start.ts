@@ -91,6 +91,14 @@ async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
   console.table(rows);
 }
 
+/** A stop request came while something was starting: stop what exists now, after the first pass. */
+async function stopLate(started: { server?: DevServer; nodes: NodeProcess[] }, stopping: Promise<void>): Promise<number> {
+  await stopping;
+  await Promise.all(started.nodes.map((n) => n.stop()));
+  await started.server?.stop();
+  return 0;
+}
+
 async function main(): Promise<number> {
   const opts = options();
   if (opts.help) {
@@ -114,7 +122,7 @@ async function main(): Promise<number> {
     mkdirSync(path.dirname(opts.db), { recursive: true });
     say(`agent-cluster: starting the Temporal dev server (SQLite ${path.relative(process.cwd(), opts.db) || opts.db})…`);
     started.server = await startDevServer({ port: opts.port, uiPort: opts.uiPort, dbFile: opts.db });
-    if (stopping) return 0;
+    if (stopping) return await stopLate(started, stopping);
 
     const bundlePath = path.join(ROOT, '.tmp', 'start-workflow-bundle.js');
     mkdirSync(path.dirname(bundlePath), { recursive: true });
@@ -125,8 +133,8 @@ async function main(): Promise<number> {
     say(`agent-cluster: starting nodes ${nodeIds.join(', ')} (one process each)…`);
     for (const nodeId of nodeIds) {
       started.nodes.push(await spawnNodeProcess({ nodeId, address: started.server.address, workflowBundlePath: bundlePath, logLevel: 'warn' }));
+      if (stopping) return await stopLate(started, stopping);
     }
-    if (stopping) return 0;
 
     const connection = await Connection.connect({ address: started.server.address });
     const agents = new AgentClient({ client: new Client({ connection }), kinds: exampleKinds });
@@ -144,6 +152,7 @@ async function main(): Promise<number> {
     await stopped;
     return 0;
   } catch (err) {
+    if (stopping) return await stopLate(started, stopping); // Ctrl-C in the middle of the demo: not an error
     process.stderr.write(`agent-cluster: ${isAgentClusterError(err) || err instanceof Error ? err.message : String(err)}\n`);
     await shutdown('error');
     return 1;

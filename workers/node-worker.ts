@@ -72,12 +72,21 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     nodeId: config.NODE_ID,
     host,
     async run() {
-      const running = Promise.all([workflows.run(), activities.run()]);
+      // If one worker fails, stop the other too: a node polls both queues or none.
+      const runs = [workflows, activities].map((w) =>
+        w.run().catch((err: unknown) => {
+          log.error({ node: config.NODE_ID, err }, 'worker failed; shutting the node down');
+          for (const other of [workflows, activities]) if (other.getState() === 'RUNNING') other.shutdown();
+          throw err;
+        }),
+      );
       log.info({ node: config.NODE_ID, workflowQueue: config.AGENT_TASK_QUEUE, activityQueue: nodeTaskQueue(config.NODE_ID) }, 'node ready');
       // A parent that spawned us with an IPC channel (npm start, tests) learns readiness whatever the log level.
       process.send?.({ type: 'agent-cluster.node.ready', node: config.NODE_ID });
       try {
-        await running;
+        // Both workers must have released the connection before it closes; the first error is rethrown.
+        const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       } finally {
         await connection.close();
         log.info({ node: config.NODE_ID }, 'node stopped');

@@ -34,7 +34,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { applySignal, checkSignal, type Rejection } from '../src/agent/apply.js';
+import { applySignal, checkSignal, safeParse, type Rejection } from '../src/agent/apply.js';
 import { agentWorkflowId, nodeTaskQueue } from '../src/agent/agent-id.js';
 import { DedupeWindow } from '../src/agent/dedupe-window.js';
 import type { AgentDefinition } from '../src/agent/define-agent.js';
@@ -56,7 +56,7 @@ import {
   type PendingTimer,
 } from '../src/messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey, type AgentStatus } from '../src/search-attributes.js';
-import { createSignal, newSignalId, safeParseSignal, type CreateSignalAttrs, type Signal } from '../src/signal/index.js';
+import { createSignal, newSignalId, safeParseSignal, type CreateSignalAttrs, type JsonValue, type Signal } from '../src/signal/index.js';
 import { publishMessage, topicWorkflowId } from '../src/topic.js';
 import type { HostActivities } from '../activities/host-activities.js';
 
@@ -150,13 +150,15 @@ class AgentRuntime<S> {
     const carried = input.carried;
     if (input.state === undefined) {
       this.state = def.initialState;
+    } else if (carried !== undefined) {
+      this.state = input.state as S; // validated when it was produced; re-parsing could only lose an agent
     } else {
-      const parsed = def.state.safeParse(input.state);
+      const parsed = safeParse(def.state, input.state);
       if (!parsed.success) {
         // Fails the workflow (not the task): the client validates first, so this is a raw-SDK caller's mistake.
         throw ApplicationFailure.create({
           type: ErrorCode.INVALID_STATE,
-          message: `initial state fails the schema of "${def.name}": ${parsed.error.message}`,
+          message: `initial state fails the schema of "${def.name}": ${parsed.message}`,
           nonRetryable: true,
         });
       }
@@ -207,6 +209,8 @@ class AgentRuntime<S> {
         // Effects and update handlers must finish in this run; plain signals may wait in the inbox.
         await condition(() => this.inboxSize() > 0 || (this.pendingEffects === 0 && !this.hasPendingCall() && allHandlersFinished()));
         if (this.inboxSize() > 0 && (this.pendingEffects > 0 || this.hasPendingCall() || !allHandlersFinished())) continue;
+        // A stop request must be honoured in this run, not carried (the next run only takes signals).
+        if (this.hasQueuedControl()) continue;
         await continueAsNew<(input: AgentWorkflowInput) => Promise<AgentResult>>(this.carry());
       }
     }
@@ -235,6 +239,12 @@ class AgentRuntime<S> {
 
   private hasPendingCall(): boolean {
     return this.pendingCalls > 0;
+  }
+
+  /** A stop request or a rejected envelope waits in the inbox (checked only before continue-as-new). */
+  private hasQueuedControl(): boolean {
+    for (let i = this.inboxHead; i < this.inbox.length; i++) if (!('signal' in (this.inbox[i] as InboxEntry | Control))) return true;
+    return false;
   }
 
   /** Signal handler path: validate the envelope, drop re-deliveries, queue. Never throws. */
@@ -277,12 +287,12 @@ class AgentRuntime<S> {
   private apply(entry: InboxEntry): void {
     const { signal, reply } = entry;
     if (reply !== undefined) this.pendingCalls--;
-    const applied = applySignal(this.def, this.state, signal, {
-      agentId: this.input.agentId,
-      kind: this.def.name,
-      node: this.input.node,
-      now: Date.now(),
-    });
+    let applied: ReturnType<typeof applySignal<S>>;
+    try {
+      applied = applySignal(this.def, this.state, signal, { agentId: this.input.agentId, kind: this.def.name, node: this.input.node, now: Date.now() });
+    } catch (err) {
+      applied = { ok: false, error: { code: ErrorCode.ACTION_FAILED, message: `applying "${signal.type}" threw: ${describe(err)}` } };
+    }
     if (!applied.ok) {
       this.deadLetter(signal, applied.error);
       reply?.reject(failure(applied.error));
@@ -378,7 +388,7 @@ class AgentRuntime<S> {
     void fn(d.input).then(
       (result) => {
         this.pendingEffects--;
-        this.deliver({ type: d.onResult, data: { result: result ?? null, input: d.input ?? null } });
+        this.deliver({ type: d.onResult, data: { result: (result ?? null) as JsonValue, input: d.input ?? null } });
       },
       (err: unknown) => {
         this.pendingEffects--;
@@ -399,10 +409,14 @@ class AgentRuntime<S> {
   private arm(timer: PendingTimer): void {
     const id = this.timerSeq++;
     this.timers.set(id, timer);
-    void sleep(Math.max(1, timer.fireAt - Date.now())).then(() => {
-      this.timers.delete(id);
-      this.deliver(timer.signal);
-    });
+    void sleep(Math.max(1, timer.fireAt - Date.now())).then(
+      () => {
+        this.timers.delete(id);
+        this.deliver(timer.signal);
+      },
+      // Cancelled (the workflow is being cancelled): nothing to deliver, and no unhandled rejection.
+      () => this.timers.delete(id),
+    );
   }
 
   private spawn(kind: string, agentId: string, node: string, state: unknown): void {
@@ -483,6 +497,9 @@ class AgentRuntime<S> {
   }
 
   private async finish(): Promise<AgentResult> {
+    // Runs held back for a continue-as-new that will not happen now: start them, and wait for them below.
+    this.draining = false;
+    for (const d of this.deferredRuns.splice(0)) this.dispatchRun(d);
     // Apply everything accepted before we close; reject calls that arrive from now on (validator).
     for (;;) {
       await condition(() => this.inboxSize() > 0 || (this.pendingEffects === 0 && allHandlersFinished()));
@@ -494,6 +511,11 @@ class AgentRuntime<S> {
         await this.hostActivities().hostUnmount({ agentId: this.input.agentId });
       } catch (err) {
         this.deadLetter(undefined, nodeProblem(this.input.node, 'unmount', err));
+      }
+      // Signals that arrived while the node unmounted us are reported, not silently dropped.
+      for (let e = this.shift(); e !== undefined; e = this.shift()) {
+        if ('signal' in e) this.deadLetter(e.signal, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.input.agentId}" stopped before it could apply this signal` });
+        else if ('rejected' in e) this.deadLetter(e.rejected, e.rejection);
       }
     }
     this.status = 'stopped';

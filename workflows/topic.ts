@@ -17,8 +17,21 @@ export async function topic(input: TopicInput): Promise<void> {
   let published = input.published ?? 0;
   let inFlight = 0;
 
-  setHandler(subscribeMessage, ({ agentId }) => void subscribers.add(agentId));
-  setHandler(unsubscribeMessage, ({ agentId }) => void subscribers.delete(agentId));
+  // Malformed requests (raw SDK, CLI) are ignored with a warning: a throwing handler would wedge the topic.
+  const agentIdOf = (req: unknown): string | undefined => {
+    const id = (req as { agentId?: unknown } | undefined)?.agentId;
+    if (typeof id === 'string' && id.length > 0) return id;
+    log.warn('topic request without an agentId ignored', { topic: input.topic });
+    return undefined;
+  };
+  setHandler(subscribeMessage, (req) => {
+    const id = agentIdOf(req);
+    if (id !== undefined) subscribers.add(id);
+  });
+  setHandler(unsubscribeMessage, (req) => {
+    const id = agentIdOf(req);
+    if (id !== undefined) subscribers.delete(id);
+  });
   setHandler(publishMessage, (signal) => void queue.push(signal));
   setHandler(subscribersQuery, () => [...subscribers]);
 

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
-import type { Signal } from '../signal/index.js';
+import { isJsonValue, type Signal } from '../signal/index.js';
 import type { ActionContext, AgentDefinition, RouteTarget } from './define-agent.js';
 import { directiveSchema, type Directive } from './directives.js';
 
@@ -30,6 +30,19 @@ export type Applied<S> =
 
 const directivesSchema = z.array(directiveSchema);
 
+/**
+ * `schema.safeParse` that never throws: zod 4 lets an exception from a user's `.refine`/`.transform`
+ * escape `safeParse`; here it becomes a failed parse with that message.
+ */
+export function safeParse<T>(schema: z.ZodType<T>, value: unknown): { success: true; data: T } | { success: false; message: string } {
+  try {
+    const r = schema.safeParse(value);
+    return r.success ? { success: true, data: r.data } : { success: false, message: z.prettifyError(r.error) };
+  } catch (err) {
+    return { success: false, message: `the schema threw: ${errorMessage(err)}` };
+  }
+}
+
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -43,13 +56,13 @@ export function checkSignal(def: AgentDefinition, signal: Signal): Checked {
   const data = signal.data === undefined ? {} : signal.data;
   const targets: Array<{ target: RouteTarget; params: unknown }> = [];
   for (const target of routed) {
-    const parsed = target.action.params.safeParse(data);
+    const parsed = safeParse(target.action.params, data);
     if (!parsed.success) {
       return {
         ok: false,
         error: {
           code: ErrorCode.INVALID_PARAMS,
-          message: `signal "${signal.type}" data fails the params of action "${target.action.name}": ${z.prettifyError(parsed.error)}`,
+          message: `signal "${signal.type}" data fails the params of action "${target.action.name}": ${parsed.message}`,
         },
       };
     }
@@ -98,12 +111,16 @@ export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal
     actions.push(target.action.name);
   }
   if (def.options.validateState) {
-    const parsed = def.state.safeParse(next);
+    const parsed = safeParse(def.state, next);
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that fails the schema of "${def.name}": ${z.prettifyError(parsed.error)}` },
+        error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that fails the schema of "${def.name}": ${parsed.message}` },
       };
+    }
+    if (!isJsonValue(parsed.data)) {
+      // A Date, Map, undefined-in-array … would be mangled crossing Temporal (continue-as-new, queries).
+      return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that is not plain JSON` } };
     }
     next = parsed.data;
   }

@@ -8,17 +8,23 @@
  * @module
  */
 import { z } from 'zod';
+import { jsonValueSchema, SIGNAL_TYPE_PATTERN } from '../signal/index.js';
+
+/** A Jido signal type (`cluster.node.announced`), checked when the action returns, before anything commits. */
+const signalType = z.string().regex(SIGNAL_TYPE_PATTERN, 'must be a dot-separated lowercase signal type');
+/** Longest duration a directive may ask for: ten years (Temporal rejects durations past protobuf's range). */
+const MAX_DURATION_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 
 /** What a directive may carry as a signal: a type and data; the runtime fills id, source and time. */
 export const outboundSignalSchema = z.strictObject({
-  type: z.string().min(1),
-  data: z.unknown().optional(),
+  type: signalType,
+  data: jsonValueSchema.optional(),
   subject: z.string().min(1).optional(),
   source: z.string().min(1).optional(),
 });
 export type OutboundSignal = z.infer<typeof outboundSignalSchema>;
 
-const durationMs = z.number().int().positive();
+const durationMs = z.number().int().positive().max(MAX_DURATION_MS);
 
 /** Retry policy of a `run` directive's activity (Temporal's retry policy, durations in ms). */
 export const retrySchema = z.strictObject({
@@ -45,9 +51,9 @@ export const emitDirectiveSchema = z.strictObject({
 export const runDirectiveSchema = z.strictObject({
   kind: z.literal('run'),
   activity: z.string().min(1),
-  input: z.unknown().optional(),
-  onResult: z.string().min(1),
-  onError: z.string().min(1).optional(),
+  input: jsonValueSchema.optional(),
+  onResult: signalType,
+  onError: signalType.optional(),
   startToCloseMs: durationMs.optional(),
   scheduleToStartMs: durationMs.optional(),
   retry: retrySchema.optional(),
@@ -56,7 +62,7 @@ export const runDirectiveSchema = z.strictObject({
 /** A durable timer: after `delayMs`, the signal is delivered to the agent itself. */
 export const scheduleDirectiveSchema = z.strictObject({
   kind: z.literal('schedule'),
-  delayMs: z.number().int().nonnegative(),
+  delayMs: z.number().int().nonnegative().max(MAX_DURATION_MS),
   signal: outboundSignalSchema,
 });
 
@@ -66,7 +72,7 @@ export const spawnDirectiveSchema = z.strictObject({
   agentKind: z.string().min(1),
   agentId: z.string().min(1),
   node: z.string().min(1).optional(),
-  state: z.unknown().optional(),
+  state: jsonValueSchema.optional(),
 });
 
 /** Stop this agent once the signals already accepted have been applied. */

@@ -38,7 +38,7 @@ import {
   type AgentWorkflowInput,
 } from '../messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../search-attributes.js';
-import { parseSignalInput, parseSignalJson, type Signal } from '../signal/index.js';
+import { isJsonValue, parseSignalInput, parseSignalJson, type Signal } from '../signal/index.js';
 import { subscribeMessage, topicWorkflowId, unsubscribeMessage } from '../topic.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
@@ -129,6 +129,9 @@ export class AgentClient {
       const parsed = def.state.safeParse(options.state);
       if (!parsed.success) {
         throw new AgentClusterError(ErrorCode.INVALID_STATE, `initial state of ${def.name} "${agentId}" fails the schema: ${z.prettifyError(parsed.error)}`);
+      }
+      if (!isJsonValue(parsed.data)) {
+        throw new AgentClusterError(ErrorCode.INVALID_STATE, `initial state of ${def.name} "${agentId}" is not plain JSON (Date, Map, undefined …), which Temporal would mangle`);
       }
       input.state = parsed.data;
     }

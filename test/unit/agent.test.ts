@@ -95,6 +95,30 @@ describe('applySignal', () => {
     expect(state).toEqual({ n: 1 });
   });
 
+  it('turns a throwing schema callback, a non-JSON state and a bad directive payload into rejections', () => {
+    const fragile = defineAgent({
+      name: 'fragile',
+      state: z.object({ n: z.number() }).loose(),
+      initialState: { n: 0 },
+      routes: {
+        'f.refine': defineAction({
+          name: 'refiner',
+          params: z.object({ x: z.number() }).refine(() => { throw new Error('refine blew up'); }),
+          run: (s: Counter) => ({ state: s }),
+        }),
+        'f.date': defineAction({ name: 'dater', params: z.object({}), run: (s: Counter) => ({ state: { ...s, at: new Date(0) } as unknown as Counter }) }),
+        'f.badtype': defineAction({ name: 'shouter', params: z.object({}), run: (s: Counter) => ({ state: { n: s.n + 1 }, directives: [emit.toAgent('b', { type: 'Not.A.Type' })] }) }),
+        'f.undef': defineAction({ name: 'undef', params: z.object({}), run: (s: Counter) => ({ state: { n: s.n + 1 }, directives: [emit.toAgent('b', { type: 'a.b', data: [undefined] as never })] }) }),
+      },
+    });
+    const s = { n: 1 };
+    expect(applySignal(fragile, s, createSignal('f.refine', { x: 1 }), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PARAMS, message: expect.stringMatching(/refine blew up/) } });
+    expect(applySignal(fragile, s, createSignal('f.date'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_STATE, message: expect.stringMatching(/not plain JSON/) } });
+    expect(applySignal(fragile, s, createSignal('f.badtype'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/invalid directives/) } });
+    expect(applySignal(fragile, s, createSignal('f.undef'), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.ACTION_FAILED } });
+    expect(s).toEqual({ n: 1 });
+  });
+
   it('checkSignal validates route and params without running anything', () => {
     expect(checkSignal(def, createSignal('counter.inc', { by: 1 }))).toMatchObject({ ok: true });
     expect(checkSignal(def, createSignal('nothing.here'))).toMatchObject({ ok: false, error: { code: ErrorCode.NO_ROUTE } });

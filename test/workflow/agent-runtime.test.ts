@@ -290,6 +290,20 @@ describe('agent runtime', () => {
     await expect(agents.send(id, { type: 'accumulator.add', data: { amount: 1 } })).rejects.toMatchObject({ code: ErrorCode.AGENT_NOT_FOUND });
   });
 
+  it('ends as cancelled, not stuck, when cancelled with a timer pending', async () => {
+    const id = freshId('cancel');
+    await agents.startAgent(accumulatorAgent, id);
+    await agents.send(id, { type: 'accumulator.add.later', data: { amount: 1, delayMs: DAY } });
+    await applied(id, 1);
+    await agents.handle(id).cancel();
+    let status = 'RUNNING';
+    for (let i = 0; i < 200 && status === 'RUNNING'; i++) {
+      status = (await agents.handle(id).describe()).status.name;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status).toBe('CANCELLED');
+  });
+
   it('stops itself through a stop directive', async () => {
     const id = freshId('selfstop');
     await agents.startAgent(accumulatorAgent, id);
