@@ -133,8 +133,6 @@ class AgentRuntime<S> {
   private deferredRuns: RunDirective[];
   private readonly stats: AgentStats;
   private pendingEffects = 0;
-  /** `jido.call`s accepted and not yet answered: they must finish in this run. */
-  private pendingCalls = 0;
   private status: AgentStatus = 'running';
   private stopReason: string | undefined;
   private draining = false;
@@ -188,7 +186,6 @@ class AgentRuntime<S> {
       (raw) => {
         const signal = (safeParseSignal(raw) as { ok: true; signal: Signal }).signal;
         this.seen.add(signal.id);
-        this.pendingCalls++;
         return new Promise((resolve, reject) => this.push({ signal, reply: { resolve, reject } }));
       },
       { validator: (raw) => this.validateCall(raw) },
@@ -206,11 +203,11 @@ class AgentRuntime<S> {
       if (this.status === 'stopping') return this.finish();
       if (this.shouldContinueAsNew()) {
         this.draining = true;
-        // Effects and update handlers must finish in this run; plain signals may wait in the inbox.
-        await condition(() => this.inboxSize() > 0 || (this.pendingEffects === 0 && !this.hasPendingCall() && allHandlersFinished()));
-        if (this.inboxSize() > 0 && (this.pendingEffects > 0 || this.hasPendingCall() || !allHandlersFinished())) continue;
-        // A stop request must be honoured in this run, not carried (the next run only takes signals).
-        if (this.hasQueuedControl()) continue;
+        // Effects and update handlers (a call awaiting its reply is one) must finish in this run; plain
+        // signals may wait in the inbox and are carried over.
+        await condition(() => this.inboxSize() > 0 || (this.pendingEffects === 0 && allHandlersFinished()));
+        // Still busy (new messages woke us first), or a stop to honour in this run: apply and look again.
+        if (this.pendingEffects > 0 || !allHandlersFinished() || this.hasQueuedControl()) continue;
         await continueAsNew<(input: AgentWorkflowInput) => Promise<AgentResult>>(this.carry());
       }
     }
@@ -235,10 +232,6 @@ class AgentRuntime<S> {
       this.inboxHead = 0;
     }
     return entry;
-  }
-
-  private hasPendingCall(): boolean {
-    return this.pendingCalls > 0;
   }
 
   /** A stop request or a rejected envelope waits in the inbox (checked only before continue-as-new). */
@@ -286,7 +279,6 @@ class AgentRuntime<S> {
 
   private apply(entry: InboxEntry): void {
     const { signal, reply } = entry;
-    if (reply !== undefined) this.pendingCalls--;
     let applied: ReturnType<typeof applySignal<S>>;
     try {
       applied = applySignal(this.def, this.state, signal, { agentId: this.input.agentId, kind: this.def.name, node: this.input.node, now: Date.now() });
