@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../src/node/tools/index.js';
 import { benchChart } from './chart.js';
 import { parseBenchArgs, USAGE, type BenchConfig } from './config.js';
@@ -25,6 +24,7 @@ import { microRound } from './scenarios/micro.js';
 import { runSweep } from './scenarios/sweep.js';
 import { throughputRound, type ThroughputMode } from './scenarios/throughput.js';
 import { killTracked, track } from './processes.js';
+import { bundleWorkflowsToFile } from '../src/node/bundle.js';
 import { startDevServer } from '../src/node/dev-server.js';
 import { BareSubject, RuntimeSubject } from './subjects.js';
 import { summarise, type RawRuns } from './summarise.js';
@@ -32,7 +32,6 @@ import { startWorker } from './worker-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NODE_ID = 'bench';
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
 const started = performance.now();
 function log(line: string): void {
@@ -77,8 +76,8 @@ async function measure(config: BenchConfig): Promise<void> {
     return s;
   });
   // One after the other: two webpack builds at once only fight over the two cores.
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: path.join(HERE, 'workflows.ts'), logger: quiet })).code);
-  writeFileSync(bareBundlePath, (await bundleWorkflowCode({ workflowsPath: path.join(HERE, 'bare-workflows.ts'), logger: quiet })).code);
+  await bundleWorkflowsToFile(path.join(HERE, 'workflows.ts'), bundlePath);
+  await bundleWorkflowsToFile(path.join(HERE, 'bare-workflows.ts'), bareBundlePath);
   const server = await serverStarting;
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());

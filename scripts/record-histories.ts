@@ -8,7 +8,7 @@
  * Re-record only on purpose: a history recorded by older code that no longer replays means a change
  * broke running agents (use workflow versioning/patching instead of re-recording to hide it).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -18,13 +18,10 @@ import { nodeTaskQueue } from '../src/agent/agent-id.js';
 import { accumulatorAgent, probeAgent, type ProbeState } from '../src/agents/index.js';
 import { AgentClient } from '../src/node/agent-client.js';
 import { startDevServer } from '../src/node/dev-server.js';
+import { waitFor } from '../src/node/wait.js';
 import { WORKFLOWS_PATH } from '../workers/node-worker.js';
 
 const OUT = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(import.meta.dirname, '../test/replay/histories');
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
-}
 
 const server = await startDevServer({ port: 0, uiPort: false });
 try {
@@ -50,18 +47,18 @@ try {
   await agents.send('replay-acc', { type: 'accumulator.forward', data: { to: 'replay-peer', amount: 6 } });
   await agents.send('replay-acc', { type: 'accumulator.spawn', data: { agentId: 'replay-child' } });
   for (let i = 0; i < 60; i++) await agents.send('replay-acc', { type: 'accumulator.add', data: { amount: 1 } });
-  await until(async () => (await agents.info('replay-acc')).signalsApplied >= 67);
+  await waitFor(async () => (await agents.info('replay-acc')).signalsApplied >= 67, { what: 'the recorded agents' });
   const acc = agents.handle('replay-acc');
   await agents.stop('replay-acc', 'recorded');
   // probe: a run directive (activity on the node queue) and the hosted mount/unmount. Its node's worker
   // comes up only after the measure was accepted, so the run waits for the mount (patched path).
   await agents.startAgent(probeAgent, 'replay-probe', { node: 'node-b' });
   await agents.send('replay-probe', { type: 'probe.measure' });
-  await until(async () => (await agents.info('replay-probe')).signalsApplied >= 1);
+  await waitFor(async () => (await agents.info('replay-probe')).signalsApplied >= 1, { what: 'the recorded agents' });
   const nodeB = await Worker.create({ connection: native, taskQueue: nodeTaskQueue('node-b'), activities: createActivities(new AgentHost('node-b')) });
   workers.push(nodeB);
   const runningB = nodeB.run();
-  await until(async () => (await agents.state<ProbeState>('replay-probe')).samples.length > 0);
+  await waitFor(async () => (await agents.state<ProbeState>('replay-probe')).samples.length > 0, { what: 'the recorded agents' });
   await agents.stop('replay-probe');
 
   const histories = {
@@ -69,6 +66,7 @@ try {
     'accumulator-last-run': await acc.fetchHistory(),
     'probe': await agents.handle('replay-probe').fetchHistory(),
   };
+  mkdirSync(OUT, { recursive: true });
   for (const [name, history] of Object.entries(histories)) {
     writeFileSync(path.join(OUT, `${name}.json`), historyToJSON(history));
     process.stdout.write(`recorded ${name}: ${history.events?.length} events\n`);

@@ -11,16 +11,17 @@
  * The SQLite file persists agents between runs: start again and the same agents are found running, with
  * the state they had (starting an agent is idempotent).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { accumulatorAgent, exampleKinds, probeAgent, type AccumulatorState, type ProbeState } from '../src/agents/index.js';
 import { isAgentClusterError } from '../src/errors.js';
 import { AgentClient } from '../src/node/agent-client.js';
+import { bundleWorkflowsToFile } from '../src/node/bundle.js';
 import { startDevServer, type DevServer } from '../src/node/dev-server.js';
 import { spawnNodeProcess, type NodeProcess } from '../src/node/node-process.js';
+import { waitFor } from '../src/node/wait.js';
 import { WORKFLOWS_PATH } from '../workers/node-worker.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -52,14 +53,6 @@ function options() {
   };
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the demo agents');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Starts the example agents, sends them signals, prints what they hold. */
 async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
   const first = nodeIds[0] as string;
@@ -74,8 +67,8 @@ async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
   await agents.send('demo-acc-1', { type: 'accumulator.forward', data: { to: 'demo-acc-2', amount: 10 } });
   const total = await agents.call(accumulatorAgent, 'demo-acc-2', 'accumulator.add', { amount: 5 });
   for (const n of nodeIds) await agents.send(`probe-${n}`, { type: 'probe.measure' });
-  await until(async () => (await agents.info('demo-acc-2')).signalsApplied >= before.signalsApplied + 2);
-  await until(async () => (await Promise.all(nodeIds.map((n) => agents.state<ProbeState>(`probe-${n}`)))).every((s) => s.samples.length > 0));
+  await waitFor(async () => (await agents.info('demo-acc-2')).signalsApplied >= before.signalsApplied + 2, { what: 'demo-acc-2 to apply its signals' });
+  await waitFor(async () => (await Promise.all(nodeIds.map((n) => agents.state<ProbeState>(`probe-${n}`)))).every((s) => s.samples.length > 0), { what: 'the probes’ first samples' });
 
   say(`demo-acc-2 replied to a jido.call with total ${total}.`);
   const rows = [];
@@ -124,10 +117,7 @@ async function main(): Promise<number> {
     started.server = await startDevServer({ port: opts.port, uiPort: opts.uiPort, dbFile: opts.db });
     if (stopping) return await stopLate(started, stopping);
 
-    const bundlePath = path.join(ROOT, '.tmp', 'start-workflow-bundle.js');
-    mkdirSync(path.dirname(bundlePath), { recursive: true });
-    const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
+    const bundlePath = await bundleWorkflowsToFile(WORKFLOWS_PATH, path.join(ROOT, '.tmp', 'start-workflow-bundle.js'));
 
     const nodeIds = Array.from({ length: opts.nodes }, (_, i) => `node-${String.fromCharCode(97 + i)}`);
     say(`agent-cluster: starting nodes ${nodeIds.join(', ')} (one process each)…`);

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createActivities, AgentHost } from '../../activities/index.js';
 import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
+import { searchAttributeArgs } from '../../src/node/dev-server.js';
 
 try {
   // Keep test output readable: SDK and worker logs at WARN and above.
@@ -26,11 +27,6 @@ try {
 }
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-
-/** `--search-attribute` flags for the dev server. */
-export function searchAttributeFlags(): string[] {
-  return Object.entries(CUSTOM_SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
-}
 
 /**
  * A time-skipping environment on the Java test server, through the SDK's own `createTimeSkipping` with the
@@ -99,7 +95,7 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: cli },
-      extraArgs: [...searchAttributeFlags(), '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+      extraArgs: searchAttributeArgs(),
     },
   });
 }

@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { accumulatorAgent, probeAgent, type ProbeState } from '../../src/agents/index.js';
 import { AgentClient } from '../../src/node/agent-client.js';
 import { spawnNodeProcess, type NodeProcess } from '../../src/node/node-process.js';
+import { waitFor } from '../../src/node/wait.js';
 import { freePort } from '../../src/node/tools/port.js';
 import { createDevServerEnv, freshId, workflowBundle } from '../helpers/engines.js';
 
@@ -27,9 +28,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 150 && !(await check()); i++) await new Promise((r) => setTimeout(r, 200));
-}
+const until = (check: () => Promise<boolean>): Promise<void> => waitFor(check, { what: 'the agents', intervalMs: 200 });
 
 describe('cluster nodes as processes', () => {
   it('serves agents started through the client and keeps their state', async () => {
