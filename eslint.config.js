@@ -1,29 +1,59 @@
 // Lint holds the architecture's one hard line: code under workflows/ is replayed by Temporal inside a
-// deterministic sandbox, so it may import only @temporalio/workflow, pure modules of src/, and types.
+// deterministic sandbox, and so is every pure module of src/ it imports. That code may import only an
+// allow-list: @temporalio/workflow, @temporalio/common, zod, uuid, other sandbox code (workflows/ and the
+// pure folders of src/), and anything at all with `import type` (erased before it runs).
+import path from 'node:path';
 import tseslint from 'typescript-eslint';
 
-/** Node-only modules: nothing under workflows/ may load these (type-only imports are fine). */
-export const sandboxForbidden = {
-  paths: [
-    { name: 'pino', message: 'workflows/ runs in the Temporal sandbox: log with `log` from @temporalio/workflow.' },
-    { name: '@temporalio/client', message: 'workflows/ may not import @temporalio/client (Node-only).' },
-    { name: '@temporalio/worker', message: 'workflows/ may not import @temporalio/worker (Node-only).' },
-    { name: '@temporalio/activity', message: 'workflows/ may not import @temporalio/activity; use proxyActivities with `import type`.' },
-    { name: '@temporalio/testing', message: 'workflows/ may not import @temporalio/testing.' },
-  ],
-  patterns: [
-    { group: ['node:*'], message: 'workflows/ runs in the Temporal sandbox: no Node built-ins.' },
-    {
-      regex: '^(assert|buffer|child_process|cluster|crypto|dgram|dns|events|fs|fs/promises|http|http2|https|net|os|path|perf_hooks|process|readline|stream|timers|tls|url|util|v8|vm|worker_threads|zlib)$',
-      message: 'workflows/ runs in the Temporal sandbox: no Node built-ins.',
+const ROOT = import.meta.dirname;
+/** Packages the sandbox may load. */
+export const SANDBOX_PACKAGES = ['@temporalio/workflow', '@temporalio/common', 'zod', 'uuid'];
+/** Folders of src/ that are Node.js-only (everything else in src/ is pure and sandbox-safe). */
+export const NODE_ONLY_SRC = ['src/client', 'src/infra'];
+/** Where the sandbox's code lives. */
+const SANDBOX_DIRS = ['workflows', 'src'];
+
+function inside(file, dir) {
+  const rel = path.relative(path.join(ROOT, dir), file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** True when `file` (absolute) is sandbox code. */
+export function isSandboxFile(file) {
+  return SANDBOX_DIRS.some((d) => inside(file, d)) && !NODE_ONLY_SRC.some((d) => inside(file, d));
+}
+
+const sandboxImports = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'workflows/ and pure src/ may import only the sandbox allow-list' },
+    schema: [],
+    messages: {
+      forbidden:
+        '"{{source}}" cannot be loaded in the Temporal sandbox: workflows/ and the pure part of src/ may import only ' +
+        '{{packages}} and other sandbox modules (Node-only code lives in {{nodeOnly}}, activities/, workers/); use `import type` for types.',
     },
-    {
-      // `**/node/**` also catches a pure module under src/ reaching for `./node/...` relatively.
-      group: ['**/node/**', '**/node', '**/activities/**', '**/activities', '**/workers/**', '**/workers', '**/scripts/**', '**/test/**', '**/bench/**'],
-      allowTypeImports: true,
-      message: 'workflows/ may import only pure modules of src/ (Node-only code lives in src/node/, activities/, workers/); use `import type` for types.',
-    },
-  ],
+  },
+  create(context) {
+    const file = context.filename;
+    if (!isSandboxFile(file)) return {};
+    const check = (node, source, typeOnly) => {
+      if (typeOnly || typeof source !== 'string') return;
+      const relative = source.startsWith('.');
+      const allowed = relative ? isSandboxFile(path.resolve(path.dirname(file), source)) : SANDBOX_PACKAGES.includes(source);
+      if (!allowed) {
+        context.report({ node, messageId: 'forbidden', data: { source, packages: SANDBOX_PACKAGES.join(', '), nodeOnly: NODE_ONLY_SRC.join('/, ') + '/' } });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value, node.importKind === 'type'),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value, node.exportKind === 'type'),
+      ExportAllDeclaration: (node) => check(node, node.source.value, node.exportKind === 'type'),
+      ImportExpression: (node) => check(node, node.source.type === 'Literal' ? node.source.value : '<dynamic import>', false),
+      'CallExpression[callee.name="require"]': (node) => check(node, node.arguments[0]?.value ?? '<require>', false),
+      TSImportEqualsDeclaration: (node) => check(node, node.moduleReference.expression?.value, node.importKind === 'type'),
+    };
+  },
 };
 
 export default tseslint.config(
@@ -31,17 +61,14 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: ROOT } },
+    plugins: { 'agent-cluster': { rules: { 'sandbox-imports': sandboxImports } } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'agent-cluster/sandbox-imports': 'error',
     },
-  },
-  {
-    files: ['workflows/**/*.ts', 'src/**/*.ts'],
-    ignores: ['src/node/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', sandboxForbidden] },
   },
 );

@@ -3,12 +3,10 @@
  *
  * @module
  */
-import { type AgentHost } from './agent-host.js';
-import { createHostActivities } from './host-activities.js';
+import { createHostActivities, type AgentHost } from './host/index.js';
 import { createNodeActivities } from './node-activities.js';
 
-export { AgentHost, type HostCheckpoint, type HostedAgent } from './agent-host.js';
-export type { HostActivities } from './host-activities.js';
+export { AgentHost, type HostActivities, type HostCheckpoint, type HostedAgent } from './host/index.js';
 export type { NodeActivities } from './node-activities.js';
 
 /** The activities of one node, bound to its host. */

@@ -4,8 +4,8 @@
  * @module
  */
 import os from 'node:os';
-import type { NodeSample } from '../src/agents/probe.js';
-import type { AgentHost } from './agent-host.js';
+import type { NodeSample } from '../src/examples/probe.js';
+import type { AgentHost } from './host/index.js';
 
 export function createNodeActivities(host: AgentHost) {
   return {

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ChildProcess } from 'node:child_process';
-import { stopChild } from '../src/node/child-process.js';
+import { stopChild } from '../src/infra/child-process.js';
 
 const live = new Set<ChildProcess>();
 

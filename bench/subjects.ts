@@ -7,8 +7,8 @@
  * @module
  */
 import type { Client } from '@temporalio/client';
-import { accumulatorAgent, type AccumulatorState } from '../src/agents/index.js';
-import { AgentClient } from '../src/node/agent-client.js';
+import { accumulatorAgent, type AccumulatorState } from '../src/examples/index.js';
+import { AgentClient } from '../src/client/agent-client.js';
 import { BARE_COUNTER, bareCountQuery, bareIncSignal, bareIncUpdate } from './bare-messages.js';
 
 /** What the scenarios need to reach the server and the worker. */

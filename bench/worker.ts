@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { loadNodeConfig } from '../src/node/config.js';
-import { createLogger } from '../src/node/logger.js';
+import { loadNodeConfig } from '../src/infra/config.js';
+import { createLogger } from '../src/infra/logger.js';
 import { createNodeWorker } from '../workers/node-worker.js';
 
 /** Messages the harness sends to the worker. */

@@ -15,10 +15,10 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities, AgentHost } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
-import { accumulatorAgent, probeAgent, type ProbeState } from '../src/agents/index.js';
-import { AgentClient } from '../src/node/agent-client.js';
-import { startDevServer } from '../src/node/dev-server.js';
-import { waitFor } from '../src/node/wait.js';
+import { accumulatorAgent, probeAgent, type ProbeState } from '../src/examples/index.js';
+import { AgentClient } from '../src/client/agent-client.js';
+import { startDevServer } from '../src/infra/dev-server.js';
+import { waitFor } from '../src/infra/wait.js';
 import { WORKFLOWS_PATH } from '../workers/node-worker.js';
 
 const OUT = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(import.meta.dirname, '../test/replay/histories');

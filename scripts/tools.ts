@@ -1,6 +1,6 @@
 /**
  * `npm run tools` — installs the pinned Temporal CLI and Java test server into the per-user cache
- * (see src/node/tools) and says where they are.
+ * (see src/infra/tools) and says where they are.
  *
  *     npm run tools               short summary on stdout
  *     npm run tools -- --json     exactly {"temporal":"<path>","testServer":"<path>"} on stdout
@@ -17,7 +17,7 @@ import {
   TEMPORAL_CLI_VERSION,
   TEMPORAL_TEST_SERVER_VERSION,
   type ToolPaths,
-} from '../src/node/tools/index.js';
+} from '../src/infra/tools/index.js';
 
 const USAGE = 'usage: node --import tsx scripts/tools.ts [--json | --quiet] [--verify]';
 

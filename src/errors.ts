@@ -39,6 +39,21 @@ export const ErrorCode = {
   NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',
   /** A payload is over Temporal's 2 MB limit. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A signal would leave the agent's state over its kind's `maxStateBytes`; the state is left unchanged. */
+  STATE_TOO_LARGE: 'STATE_TOO_LARGE',
+  /**
+   * A signal's timers and effects would overflow the agent's carry budget (what continue-as-new can carry).
+   * Retryable: pending timers fire and queued effects finish.
+   */
+  BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
+  /** The agent already has Temporal's maximum of 10 calls (updates) in flight. Retryable. */
+  CALL_LIMIT: 'CALL_LIMIT',
+  /** A call whose signal id was already applied, and whose result is no longer kept (or was never a call). */
+  DUPLICATE_SIGNAL: 'DUPLICATE_SIGNAL',
+  /** A node host operation for an agent that is not mounted on that node. */
+  AGENT_NOT_MOUNTED: 'AGENT_NOT_MOUNTED',
+  /** An activity (or other operation) received input that fails its schema. */
+  INVALID_INPUT: 'INVALID_INPUT',
   /** Configuration (environment, options) is invalid. */
   INVALID_CONFIG: 'INVALID_CONFIG',
   /** A required tool (go, java, mvn) is missing. */
@@ -62,6 +77,10 @@ const TERMINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.INVALID_AGENT_ID,
   ErrorCode.SIGNAL_REJECTED,
   ErrorCode.PAYLOAD_TOO_LARGE,
+  ErrorCode.STATE_TOO_LARGE,
+  ErrorCode.DUPLICATE_SIGNAL,
+  ErrorCode.AGENT_NOT_MOUNTED,
+  ErrorCode.INVALID_INPUT,
   ErrorCode.INVALID_CONFIG,
   ErrorCode.TOOLCHAIN_MISSING,
 ]);

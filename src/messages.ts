@@ -8,7 +8,10 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Rejection } from './agent/apply.js';
+import type { CallResultEntry } from './agent/call-results.js';
 import type { RunDirective } from './agent/directives.js';
+import type { QueuedEffect } from './agent/effect-queue.js';
+import type { TimerEntry } from './agent/timer-table.js';
 import type { AgentStatus } from './search-attributes.js';
 import type { Signal } from './signal/index.js';
 
@@ -39,7 +42,7 @@ export interface DeadLetter extends Rejection {
   at: string;
 }
 
-/** A durable timer waiting to deliver a signal to its own agent; re-armed after continue-as-new. */
+/** A pending timer as runs before timers-as-data carried it (read, never written, by today's runtime). */
 export interface PendingTimer {
   /** Epoch ms of workflow time at which it fires. */
   fireAt: number;
@@ -55,15 +58,26 @@ export interface AgentStats {
   generation: number;
   /** Workflow time of the first run, ISO-8601. */
   startedAt?: string;
+  /** JSON bytes of the continue-as-new input this run started from. */
+  carriedBytes?: number;
 }
 
 /** Everything one run hands to the next across continue-as-new. JSON only. */
 export interface CarriedOver {
   seen: string[];
+  /** Signals accepted and not applied (today's runtime drains first: always empty when it writes). */
   inbox: Signal[];
   deadLetters: DeadLetter[];
-  timers: PendingTimer[];
-  deferredRuns: RunDirective[];
+  /** Pending timers (older runs wrote {@link PendingTimer}s). */
+  timers: Array<TimerEntry | PendingTimer>;
+  /** Written by older runs: runs held back for the continue-as-new (today: part of `effects`). */
+  deferredRuns?: RunDirective[];
+  /** Effects not finished: queued ones, held ones, and (after a hard continue-as-new) activities to dispatch again. */
+  effects?: QueuedEffect[];
+  /** The idempotent-reply window of `jido.call`, oldest first. */
+  results?: CallResultEntry[];
+  /** A hosted agent's mount had not finished: the next run mounts again. */
+  mountPending?: boolean;
   stats: AgentStats;
 }
 
@@ -81,8 +95,13 @@ export interface AgentWorkflowInput {
 
 /** Per-agent overrides of the kind's runtime options. */
 export interface AgentLimits {
-  /** Continue-as-new at this history length (default: the kind's `maxHistoryEvents`). */
+  /** Continue-as-new at this history length once effects in flight have finished (default: the kind's `maxHistoryEvents`). */
   maxHistoryEvents?: number;
+  /**
+   * The hard ceiling: continue-as-new at this history length even with activities in flight (they are
+   * dispatched again in the next run). Default 20,000 (at least `maxHistoryEvents` + 500, at most 40,000).
+   */
+  historyCeiling?: number;
 }
 
 /** What `jido.info` answers. */
@@ -98,11 +117,21 @@ export interface AgentInfo {
   startedAt?: string;
   /** Signals accepted and not yet applied. */
   inbox: number;
-  /** Activities, emits and spawns under way. */
+  /** Activities and emits under way. */
   pendingEffects: number;
+  /** Effects waiting for a free slot (or for the next run). */
+  queuedEffects: number;
+  /** Pending timers, and when the earliest fires (ISO-8601). */
   timers: number;
+  nextTimerAt?: string;
   dedupeWindow: { size: number; capacity: number };
   deadLetters: DeadLetter[];
+  /** The carry budget (bytes): the pool for state + timers + effects, what each holds now, the state's own limit. */
+  budget: { pool: number; state: number; timers: number; effects: number; maxState: number };
+  /** This run: Temporal signals received, calls accepted, history length. */
+  run: { signals: number; updates: number; historyLength: number };
+  /** JSON bytes of the continue-as-new input this run started from. */
+  carriedBytes?: number;
 }
 
 /** What an agent workflow returns when it stops. */

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, AgentHost } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
-import type { NodeConfig } from '../src/node/config.js';
-import { temporalLogger, type Pino } from '../src/node/logger.js';
+import type { NodeConfig } from '../src/infra/config.js';
+import { temporalLogger, type Pino } from '../src/infra/logger.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 

@@ -1,13 +1,13 @@
 /**
  * Entry point of one cluster node: `NODE_ID=node-a node --import tsx workers/node.ts`.
- * Configuration comes from the environment (src/node/config.ts). SIGINT/SIGTERM shut it down gracefully:
+ * Configuration comes from the environment (src/infra/config.ts). SIGINT/SIGTERM shut it down gracefully:
  * pollers stop, in-flight tasks get `SHUTDOWN_GRACE_MS` to finish.
  *
  * @module
  */
-import { loadNodeConfig } from '../src/node/config.js';
+import { loadNodeConfig } from '../src/infra/config.js';
 import { isAgentClusterError } from '../src/errors.js';
-import { createLogger } from '../src/node/logger.js';
+import { createLogger } from '../src/infra/logger.js';
 import { createNodeWorker } from './node-worker.js';
 
 try {

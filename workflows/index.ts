@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { accumulatorAgent, probeAgent } from '../src/agents/index.js';
-import { agentWorkflow } from './runtime.js';
+import { accumulatorAgent, probeAgent } from '../src/examples/index.js';
+import { agentWorkflow } from './agent/index.js';
 
 export { topic } from './topic.js';
 export const accumulator = agentWorkflow(accumulatorAgent);

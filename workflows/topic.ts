@@ -1,62 +1,120 @@
 /**
- * The topic workflow (`topic/<name>`): owns a topic's subscriber list; answers `topic.subscribe`,
- * `topic.unsubscribe`, `topic.publish` (signals) and `topic.subscribers` (query). Each published signal is
- * forwarded unchanged (same id, so the receivers' exactly-once window still applies) to every subscriber's
- * `jido.signal`, in publication order. A subscriber that no longer exists is dropped from the list.
+ * The topic workflow (`topic/<name>`): owns a topic's subscribers and fans each published signal out to
+ * them. Answers `topic.subscribe`, `topic.unsubscribe`, `topic.publish` (signals), `topic.subscribers`
+ * and `topic.info` (queries).
+ *
+ * Each publication is forwarded unchanged (same id, so the receivers' exactly-once window applies) to
+ * every subscriber's `jido.signal`, in publication order, in bounded chunks: never more than
+ * {@link TOPIC_SENDS_IN_FLIGHT} sends in flight, so a topic with thousands of subscribers stays inside
+ * Temporal's 2,000 pending outgoing signals. The fan-out (src/topic/fanout.ts) is carried across
+ * continue-as-new, which happens between sends. A subscriber that no longer exists is dropped.
  *
  * @module
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { agentWorkflowId } from '../src/agent/agent-id.js';
+import { DEFAULT_RUN_LIMITS, continueDecision } from '../src/agent/limits.js';
 import { signalMessage } from '../src/messages.js';
-import { publishMessage, subscribeMessage, subscribersQuery, unsubscribeMessage, type TopicInput } from '../src/topic.js';
+import {
+  Fanout,
+  publishMessage,
+  subscribeMessage,
+  subscribersQuery,
+  topicInfoQuery,
+  unsubscribeMessage,
+  type SubscriptionRequest,
+  type TopicInput,
+} from '../src/topic/index.js';
+
+/** Sends in flight at most (Temporal's limit of pending outgoing signals per run is 2,000). */
+export const TOPIC_SENDS_IN_FLIGHT = 500;
+/** The failure type core gives a signal to a workflow that does not exist (or has closed). */
+const NOT_FOUND = 'ExternalWorkflowExecutionNotFound';
 
 export async function topic(input: TopicInput): Promise<void> {
-  const subscribers = new Set(input.subscribers ?? []);
-  const queue: unknown[] = [];
-  let published = input.published ?? 0;
+  const fanout = new Fanout(input.fanout ?? { subscribers: input.subscribers ?? [], published: input.published ?? 0 });
+  const stats = { duplicatesIgnored: 0, refused: 0, generation: 0, ...input.stats };
+  const refusals: string[] = [];
   let inFlight = 0;
+  let signalsThisRun = 0;
+  let draining = false;
 
-  // Malformed requests (raw SDK, CLI) are ignored with a warning: a throwing handler would wedge the topic.
-  const agentIdOf = (req: unknown): string | undefined => {
-    const id = (req as { agentId?: unknown } | undefined)?.agentId;
-    if (typeof id === 'string' && id.length > 0) return id;
-    log.warn('topic request without an agentId ignored', { topic: input.topic });
+  const refuse = (reason: string): void => {
+    stats.refused++;
+    refusals.push(reason);
+    if (refusals.length > 10) refusals.shift();
+    log.warn('topic request refused', { topic: input.topic, reason });
+  };
+  // Malformed requests (raw SDK, CLI) are refused with a warning: a throwing handler would wedge the topic.
+  const agentIds = (req: unknown): string[] | undefined => {
+    const r = req as Partial<{ agentId: unknown; agentIds: unknown }> | null | undefined;
+    const ids = Array.isArray(r?.agentIds) ? (r.agentIds as unknown[]) : [r?.agentId];
+    if (ids.length > 0 && ids.every((id) => typeof id === 'string' && id.length > 0)) return ids as string[];
+    refuse('a subscription request needs { agentId } or { agentIds: [...] } of non-empty strings');
     return undefined;
   };
-  setHandler(subscribeMessage, (req) => {
-    const id = agentIdOf(req);
-    if (id !== undefined) subscribers.add(id);
+  setHandler(subscribeMessage, (req: SubscriptionRequest) => {
+    signalsThisRun++;
+    const ids = agentIds(req);
+    if (ids !== undefined) fanout.subscribe(ids);
   });
-  setHandler(unsubscribeMessage, (req) => {
-    const id = agentIdOf(req);
-    if (id !== undefined) subscribers.delete(id);
+  setHandler(unsubscribeMessage, (req: SubscriptionRequest) => {
+    signalsThisRun++;
+    const ids = agentIds(req);
+    if (ids !== undefined) fanout.unsubscribe(ids);
   });
-  setHandler(publishMessage, (signal) => void queue.push(signal));
-  setHandler(subscribersQuery, () => [...subscribers]);
+  setHandler(publishMessage, (signal) => {
+    signalsThisRun++;
+    if (!fanout.publish(signal)) stats.duplicatesIgnored++;
+  });
+  setHandler(subscribersQuery, () => fanout.list());
+  setHandler(topicInfoQuery, () => ({
+    topic: input.topic,
+    subscribers: fanout.list().length,
+    published: fanout.published,
+    pending: fanout.pending,
+    inFlight,
+    duplicatesIgnored: stats.duplicatesIgnored,
+    refused: stats.refused,
+    lastRefusals: [...refusals],
+    generation: stats.generation,
+  }));
+
+  const pump = (): void => {
+    while (!draining && inFlight < TOPIC_SENDS_IN_FLIGHT) {
+      const send = fanout.next();
+      if (send === undefined) return;
+      inFlight++;
+      getExternalWorkflowHandle(agentWorkflowId(send.agentId))
+        .signal(signalMessage, send.signal)
+        .then(
+          () => inFlight--,
+          (err: unknown) => {
+            inFlight--;
+            if (err instanceof ApplicationFailure && err.type === NOT_FOUND) {
+              fanout.drop(send.agentId);
+              log.warn('topic subscriber gone; unsubscribed', { topic: input.topic, agentId: send.agentId });
+            } else {
+              log.warn('topic send failed', { topic: input.topic, agentId: send.agentId, error: String(err) });
+            }
+          },
+        );
+    }
+  };
+  const due = () => {
+    const info = workflowInfo();
+    return continueDecision(
+      { historyLength: info.historyLength, historySize: info.historySize, continueAsNewSuggested: info.continueAsNewSuggested, signals: signalsThisRun, updates: 0, childBudgetSpent: false },
+      DEFAULT_RUN_LIMITS,
+    );
+  };
 
   for (;;) {
-    await condition(() => queue.length > 0 || workflowInfo().continueAsNewSuggested);
-    for (let signal = queue.shift(); signal !== undefined; signal = queue.shift()) {
-      published++;
-      for (const agentId of subscribers) {
-        inFlight++;
-        void getExternalWorkflowHandle(agentWorkflowId(agentId))
-          .signal(signalMessage, signal)
-          .then(
-            () => inFlight--,
-            (err: unknown) => {
-              inFlight--;
-              subscribers.delete(agentId);
-              log.warn('topic subscriber gone; unsubscribed', { topic: input.topic, agentId, error: String(err) });
-            },
-          );
-      }
-    }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(() => inFlight === 0 && allHandlersFinished());
-      if (queue.length > 0) continue;
-      await continueAsNew<typeof topic>({ topic: input.topic, subscribers: [...subscribers], published });
-    }
+    pump();
+    await condition(() => (fanout.pending > 0 && inFlight < TOPIC_SENDS_IN_FLIGHT) || due() !== undefined);
+    if (due() === undefined) continue;
+    draining = true;
+    await condition(() => inFlight === 0 && allHandlersFinished());
+    await continueAsNew<typeof topic>({ topic: input.topic, fanout: fanout.toJSON(), stats: { ...stats, generation: stats.generation + 1 } });
   }
 }

@@ -10,9 +10,11 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
-import { isJsonValue, type Signal } from '../signal/index.js';
+import type { Signal } from '../signal/index.js';
 import type { ActionContext, AgentDefinition, RouteTarget } from './define-agent.js';
 import { directiveSchema, type Directive } from './directives.js';
+import { bytesOf, measureJson } from './json-size.js';
+import { createStateChecker, type StateChecker } from './state-check.js';
 
 /** Why a signal was not applied. JSON, so it can sit in a dead-letter list. */
 export interface Rejection {
@@ -25,8 +27,52 @@ export type Checked =
   | { ok: false; error: Rejection };
 
 export type Applied<S> =
-  | { ok: true; state: S; directives: Directive[]; result: unknown; actions: string[] }
+  | { ok: true; state: S; bytes: number; directives: Directive[]; result: unknown; actions: string[] }
   | { ok: false; error: Rejection };
+
+/** A state that passed its checks: deep-frozen, with its JSON size in bytes. */
+export type CheckedState<S> = { ok: true; state: S; bytes: number } | { ok: false; error: Rejection };
+
+const checkers = new WeakMap<AgentDefinition, StateChecker<unknown>>();
+
+function checkerOf<S>(def: AgentDefinition<S>): StateChecker<S> {
+  let checker = checkers.get(def);
+  if (checker === undefined) checkers.set(def, (checker = createStateChecker(def.state)));
+  return checker as StateChecker<S>;
+}
+
+/**
+ * Deep-freezes a JSON value and measures it, reusing what earlier calls measured (cost: the new parts).
+ * For states trusted as they are (carried across continue-as-new, or a kind with `validateState: false`).
+ */
+export function adoptState<S>(state: S): CheckedState<S> {
+  const size = measureJson(state, 0, [], true);
+  if (typeof size === 'string') return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: size } };
+  return { ok: true, state, bytes: bytesOf(size) };
+}
+
+/**
+ * Checks a state against its kind: the schema (only the parts that changed since the last check; see
+ * ./state-check.ts), plain JSON, and the kind's `maxStateBytes`. On success the state is deep-frozen.
+ */
+export function checkState<S>(def: AgentDefinition<S>, next: unknown): CheckedState<S> {
+  if (!def.options.validateState) {
+    const adopted = adoptState(next as S);
+    if (!adopted.ok || adopted.bytes <= def.options.maxStateBytes) return adopted;
+    return { ok: false, error: tooLarge(def, adopted.bytes) };
+  }
+  const r = checkerOf(def).check(next, def.options.maxStateBytes);
+  if (r.ok) return { ok: true, state: r.state, bytes: r.bytes };
+  if (r.reason === 'too-large') return { ok: false, error: tooLarge(def, r.bytes ?? 0) };
+  return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: r.message } };
+}
+
+function tooLarge(def: AgentDefinition, bytes: number): Rejection {
+  return {
+    code: ErrorCode.STATE_TOO_LARGE,
+    message: `the state would be ${bytes} bytes of JSON, over the maxStateBytes of "${def.name}" (${def.options.maxStateBytes}); keep large data outside the agent and hold a reference`,
+  };
+}
 
 const directivesSchema = z.array(directiveSchema);
 
@@ -110,19 +156,11 @@ export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal
     if (i === 0) result = o.result;
     actions.push(target.action.name);
   }
-  if (def.options.validateState) {
-    const parsed = safeParse(def.state, next);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that fails the schema of "${def.name}": ${parsed.message}` },
-      };
-    }
-    if (!isJsonValue(parsed.data)) {
-      // A Date, Map, undefined-in-array … would be mangled crossing Temporal (continue-as-new, queries).
-      return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that is not plain JSON` } };
-    }
-    next = parsed.data;
+  // Not plain JSON (a Date, Map, undefined-in-array …) would be mangled crossing Temporal; checked too.
+  const outcome = checkState(def, next);
+  if (!outcome.ok) {
+    const { code, message } = outcome.error;
+    return { ok: false, error: { code, message: code === ErrorCode.INVALID_STATE ? `actions [${actions.join(', ')}] produced a state that fails "${def.name}": ${message}` : message } };
   }
-  return { ok: true, state: next, directives, result, actions };
+  return { ok: true, state: outcome.state, bytes: outcome.bytes, directives, result, actions };
 }

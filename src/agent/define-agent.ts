@@ -31,6 +31,7 @@ import { AgentClusterError, ErrorCode } from '../errors.js';
 import { createRouter, type Router } from '../router/index.js';
 import type { Signal } from '../signal/index.js';
 import type { Directive } from './directives.js';
+import { DEFAULT_MAX_STATE_BYTES, MAX_HISTORY_CEILING, MAX_STATE_BYTES_LIMIT, MIN_CEILING_GAP } from './limits.js';
 
 /** What an action knows besides its state and params. */
 export interface ActionContext {
@@ -71,14 +72,23 @@ export type RouteValue = Action | RouteSpec | ReadonlyArray<Action | RouteSpec>;
 export interface AgentOptions {
   /**
    * How many recent signal ids are remembered to ignore re-deliveries (exactly-once effect). Carried across
-   * continue-as-new. Default 2,048 (about 80 KB in the continue-as-new input).
+   * continue-as-new. Default 2,048 (about 80 KB in the continue-as-new input), at most 8,192.
    */
   dedupeWindow: number;
-  /** How many dead letters are kept (oldest dropped first). Default 100. */
+  /** How many dead letters are kept (oldest dropped first; also at most 64 KiB of them). Default 100. */
   deadLetterLimit: number;
-  /** Continue-as-new at this history length even if the server has not suggested it yet. Default 10,000. */
+  /** Continue-as-new at this history length even if the server has not suggested it yet. Default 10,000, at most 39,500. */
   maxHistoryEvents: number;
-  /** Validate the state against the schema after every signal. Default true. */
+  /**
+   * Largest state, in bytes of JSON. A signal whose actions would produce a larger state is dead-lettered
+   * with `STATE_TOO_LARGE` and the state is left unchanged. Default 256 KiB, at most 768 KiB.
+   */
+  maxStateBytes: number;
+  /**
+   * Validate the state against the schema after every signal (only the parts that changed; see
+   * src/agent/state-check.ts). Default true. When false, the state is still checked to be plain JSON
+   * within `maxStateBytes`.
+   */
   validateState: boolean;
   /**
    * Mount the agent in its node's in-memory host on start (and unmount on stop), for agents that keep
@@ -91,8 +101,17 @@ export const DEFAULT_AGENT_OPTIONS: AgentOptions = {
   dedupeWindow: 2048,
   deadLetterLimit: 100,
   maxHistoryEvents: 10_000,
+  maxStateBytes: DEFAULT_MAX_STATE_BYTES,
   validateState: true,
   hosted: false,
+};
+
+/** Upper bounds of the numeric options: each part of the continue-as-new input must fit its budget. */
+const OPTION_MAX: Record<'dedupeWindow' | 'deadLetterLimit' | 'maxHistoryEvents' | 'maxStateBytes', number> = {
+  dedupeWindow: 8_192,
+  deadLetterLimit: 1_000,
+  maxHistoryEvents: MAX_HISTORY_CEILING - MIN_CEILING_GAP,
+  maxStateBytes: MAX_STATE_BYTES_LIMIT,
 };
 
 /** The routed target: the action plus the route it came from. */
@@ -201,9 +220,12 @@ export function defineAgent<S, Routes extends Record<string, RouteValue>>(spec: 
     throw invalid(where, '"routes" must map at least one signal pattern to an action');
   }
   const options: AgentOptions = { ...DEFAULT_AGENT_OPTIONS, ...spec.options };
-  for (const key of ['dedupeWindow', 'deadLetterLimit', 'maxHistoryEvents'] as const) {
-    if (!Number.isInteger(options[key]) || options[key] < 1) throw invalid(where, `options.${key} must be a positive integer`);
+  for (const key of ['dedupeWindow', 'deadLetterLimit', 'maxHistoryEvents', 'maxStateBytes'] as const) {
+    if (!Number.isInteger(options[key]) || options[key] < 1 || options[key] > OPTION_MAX[key]) {
+      throw invalid(where, `options.${key} must be an integer from 1 to ${OPTION_MAX[key]} (got ${String(options[key])})`);
+    }
   }
+  if (options.maxHistoryEvents < 100) throw invalid(where, `options.maxHistoryEvents must be at least 100 (got ${options.maxHistoryEvents})`);
 
   const router = createRouter<RouteTarget>();
   for (const [path, value] of Object.entries(spec.routes)) {

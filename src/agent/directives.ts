@@ -43,6 +43,13 @@ export const emitDirectiveSchema = z.strictObject({
 });
 
 /**
+ * Activities of the node's own agent host (mount, checkpoint, restore, unmount, list). Only the runtime
+ * and the cluster's sagas call them; an action's `run` directive naming one is refused, so no agent can
+ * unmount or overwrite another agent on its node.
+ */
+export const NODE_INTERNAL_ACTIVITIES: readonly string[] = ['hostMount', 'hostCheckpoint', 'hostRestore', 'hostUnmount', 'hostList'];
+
+/**
  * Run an activity on the agent's home node queue (`node.<nodeId>`). Its result comes back to the agent as
  * a signal of type `onResult` with data `{ result, input }`; a failure as `onError` (default
  * `<onResult>.failed`) with data `{ error, input }`. `scheduleToStartMs` bounds how long the task may wait
@@ -50,7 +57,10 @@ export const emitDirectiveSchema = z.strictObject({
  */
 export const runDirectiveSchema = z.strictObject({
   kind: z.literal('run'),
-  activity: z.string().min(1),
+  activity: z
+    .string()
+    .min(1)
+    .refine((name) => !NODE_INTERNAL_ACTIVITIES.includes(name), { error: 'is a node-internal activity; actions may not run it' }),
   input: jsonValueSchema.optional(),
   onResult: signalType,
   onError: signalType.optional(),

@@ -14,10 +14,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { createActivities, AgentHost } from '../../activities/index.js';
 import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
-import { searchAttributeArgs } from '../../src/node/dev-server.js';
+import { searchAttributeArgs } from '../../src/infra/dev-server.js';
 
 try {
   // Keep test output readable: SDK and worker logs at WARN and above.
@@ -89,6 +90,35 @@ export async function workflowTaskIdle(handle: WorkflowHandle, timeoutMs = 60_00
   }
 }
 
+/** Something that can read an agent: an AgentClient. */
+interface AgentReader {
+  handle(agentId: string): WorkflowHandle;
+  info(agentId: string): Promise<{ signalsApplied: number }>;
+}
+
+/**
+ * Waits (in real time) until the agent has applied `n` signals. Queries only between workflow tasks: a
+ * query racing a continue-as-new task wedges the Java test server's time skipping (see
+ * {@link workflowTaskIdle}); on the dev server the extra history reads are harmless.
+ */
+export async function waitApplied(agents: AgentReader, agentId: string, n: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    await workflowTaskIdle(agents.handle(agentId));
+    seen = (await agents.info(agentId)).signalsApplied;
+    if (seen >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`agent ${agentId} applied ${seen} signals, not ${n}, within ${timeoutMs} ms`);
+}
+
+/** Event type names of a workflow run's history, e.g. `EVENT_TYPE_TIMER_STARTED`. */
+export async function historyEventTypes(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).map((e) => String(EventType[e.eventType ?? 0]));
+}
+
 /** A dev-server environment (Temporal CLI `server start-dev`), custom search attributes registered. */
 export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   const { temporal: cli } = inject('tools');
@@ -100,10 +130,26 @@ export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The workflow bundle built once per run by the global setup. */
+/** The production workflow bundle built once per run by the global setup. */
 export function workflowBundle(): { codePath: string } {
   return { codePath: inject('workflowBundlePath') };
 }
+
+/** The test workflow bundle: production workflows plus the test-only `load` kind (test/fixtures/workflows). */
+export function testWorkflowBundle(): { codePath: string } {
+  return { codePath: inject('testWorkflowBundlePath') };
+}
+
+/**
+ * Test-only node activities, registered beside the node's own: `neverReturns` does not complete until
+ * it is cancelled (the worker shutting down), to hold an agent's run in flight for as long as a test needs.
+ */
+export const testActivities = {
+  async neverReturns(): Promise<never> {
+    await Context.current().cancelled;
+    throw new Error('unreachable');
+  },
+};
 
 export interface NodeWorkers {
   /** Task queue of the shared workflow worker. */
@@ -119,7 +165,7 @@ export interface NodeWorkers {
 export async function startNodeWorkers(
   connection: NativeConnection,
   nodes: readonly string[],
-  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number } = {},
+  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number; bundle?: 'test' | 'production' } = {},
 ): Promise<NodeWorkers> {
   const taskQueue = options.taskQueue ?? `agents-${randomUUID().slice(0, 8)}`;
   const namespace = options.namespace ?? 'default';
@@ -129,14 +175,14 @@ export async function startNodeWorkers(
       connection,
       namespace,
       taskQueue,
-      workflowBundle: workflowBundle(),
+      workflowBundle: options.bundle === 'production' ? workflowBundle() : testWorkflowBundle(),
       ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     }),
   ];
   for (const node of nodes) {
     const host = new AgentHost(node);
     hosts.set(node, host);
-    workers.push(await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: createActivities(host) }));
+    workers.push(await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: { ...createActivities(host), ...testActivities }, shutdownGraceTime: '1s' }));
   }
   const running = Promise.all(workers.map((w) => w.run()));
   return {

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { accumulatorAgent, probeAgent } from '../../src/agents/index.js';
+import { accumulatorAgent, probeAgent } from '../../src/examples/index.js';
 import { MAX_AGENT_ID_BYTES } from '../../src/agent/agent-id.js';
 import { ErrorCode } from '../../src/errors.js';
-import { AgentClient, TEMPORAL_PAYLOAD_LIMIT_BYTES } from '../../src/node/agent-client.js';
+import { AgentClient, TEMPORAL_PAYLOAD_LIMIT_BYTES } from '../../src/client/agent-client.js';
 import { parseSignalJson } from '../../src/signal/index.js';
 import { createDevServerEnv, freshId, startNodeWorkers, type NodeWorkers } from '../helpers/engines.js';
 

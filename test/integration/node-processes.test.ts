@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { accumulatorAgent, probeAgent, type ProbeState } from '../../src/agents/index.js';
-import { AgentClient } from '../../src/node/agent-client.js';
-import { spawnNodeProcess, type NodeProcess } from '../../src/node/node-process.js';
-import { waitFor } from '../../src/node/wait.js';
-import { freePort } from '../../src/node/tools/port.js';
+import { accumulatorAgent, probeAgent, type ProbeState } from '../../src/examples/index.js';
+import { AgentClient } from '../../src/client/agent-client.js';
+import { spawnNodeProcess, type NodeProcess } from '../../src/infra/node-process.js';
+import { waitFor } from '../../src/infra/wait.js';
+import { freePort } from '../../src/infra/tools/port.js';
 import { createDevServerEnv, freshId, workflowBundle } from '../helpers/engines.js';
 
 let env: TestWorkflowEnvironment;

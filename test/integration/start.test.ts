@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/node/tools/port.js';
+import { freePort } from '../../src/infra/tools/port.js';
 
 const START = path.resolve(import.meta.dirname, '../../scripts/start.ts');
 

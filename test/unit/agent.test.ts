@@ -6,9 +6,9 @@ import { agentIdOf, agentWorkflowId, assertAgentId, MAX_AGENT_ID_BYTES } from '.
 import { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import { defineAction, defineAgent } from '../../src/agent/define-agent.js';
 import { emit } from '../../src/agent/directives.js';
-import { accumulatorAgent, exampleKinds } from '../../src/agents/index.js';
+import { accumulatorAgent, exampleKinds } from '../../src/examples/index.js';
 import { ErrorCode } from '../../src/errors.js';
-import { loadNodeConfig } from '../../src/node/config.js';
+import { loadNodeConfig } from '../../src/infra/config.js';
 import { createSignal } from '../../src/signal/index.js';
 import * as workflows from '../../workflows/index.js';
 
@@ -35,7 +35,7 @@ describe('defineAgent', () => {
     ['an invalid pattern', { ...base, routes: { 'counter..inc': inc } }, /route "counter\.\.inc"/],
     ['a target that is not an action', { ...base, routes: { 'counter.inc': { run: () => 1 } } }, /must map to an action made with defineAction/],
     ['a priority out of range', { ...base, routes: { 'counter.inc': { action: inc, priority: 101 } } }, /priority/],
-    ['a bad option', { ...base, options: { dedupeWindow: 0 } }, /options\.dedupeWindow must be a positive integer/],
+    ['a bad option', { ...base, options: { dedupeWindow: 0 } }, /options\.dedupeWindow must be an integer from 1 to 8192 \(got 0\)/],
   ])('rejects %s, saying what to fix', (_what, spec, message) => {
     expect(() => defineAgent(spec as never)).toThrow(message);
     try {

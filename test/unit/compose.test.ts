@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/node/tools/index.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/infra/tools/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -23,7 +23,7 @@ import {
   testServerWrapper,
   withLock,
   writeMarker,
-} from '../../src/node/tools/index.js';
+} from '../../src/infra/tools/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let tmp: string;

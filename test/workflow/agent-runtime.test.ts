@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { accumulatorAgent, probeAgent, type AccumulatorState, type ProbeState } from '../../src/agents/index.js';
+import { accumulatorAgent, probeAgent, type AccumulatorState, type ProbeState } from '../../src/examples/index.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { AgentResult } from '../../src/messages.js';
-import { AgentClient } from '../../src/node/agent-client.js';
+import { AgentClient } from '../../src/client/agent-client.js';
 import { createSignal } from '../../src/signal/index.js';
 import { createTimeSkippingEnv, freshId, startNodeWorkers, workflowTaskIdle, type NodeWorkers } from '../helpers/engines.js';
 
@@ -21,7 +21,9 @@ let agents: AgentClient;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   workers = await startNodeWorkers(env.nativeConnection, ['node-a', 'node-b']);
-  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, probeAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a' });
+  // One Temporal signal per send: these tests count history events and continue-as-new runs per signal.
+  // (Coalescing, the default, has its own test below.)
+  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, probeAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a', coalesce: false });
 });
 
 afterAll(async () => {
@@ -104,6 +106,21 @@ describe('agent runtime', () => {
     expect((await agents.info(id)).duplicatesIgnored).toBe(2);
   });
 
+  it('coalesces concurrent sends to one agent into few Temporal signals, in the order they were made', async () => {
+    const coalescing = new AgentClient({ client: env.client, kinds: [accumulatorAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a' });
+    const id = freshId('coalesce');
+    await coalescing.startAgent(accumulatorAgent, id);
+    const sends: Array<Promise<string>> = [];
+    for (let i = 1; i <= 200; i++) sends.push(coalescing.send(id, { type: 'accumulator.add', data: { amount: i } }));
+    sends.push(coalescing.send(id, { type: 'accumulator.reset' })); // order matters: applied after all 200
+    sends.push(coalescing.send(id, { type: 'accumulator.add', data: { amount: 7 } }));
+    expect(new Set(await Promise.all(sends)).size).toBe(202);
+    await applied(id, 202);
+    expect(await coalescing.state(id)).toEqual({ total: 7, count: 1 });
+    const signalEvents = (await historyEvents(id)).filter((t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED').length;
+    expect(signalEvents).toBeLessThan(20);
+  });
+
   it('returns the action result from jido.call, typed', async () => {
     const id = freshId('call');
     await agents.startAgent(accumulatorAgent, id);
@@ -152,6 +169,9 @@ describe('agent runtime', () => {
     const id = freshId('reject');
     await agents.startAgent(accumulatorAgent, id);
     await agents.call(accumulatorAgent, id, 'accumulator.add', { amount: 1 });
+    const plain = createSignal('accumulator.add', { amount: 1 });
+    await agents.send(id, plain);
+    await applied(id, 2);
     const before = await historyEvents(id);
     await expect(agents.call(accumulatorAgent, id, 'accumulator.add', { amount: 'x' as never })).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMS });
     await expect(agents.call(id, { type: 'accumulator.nope' })).rejects.toMatchObject({ code: ErrorCode.NO_ROUTE });
@@ -160,13 +180,15 @@ describe('agent runtime', () => {
     await expect(raw).rejects.toMatchObject({ cause: { type: ErrorCode.INVALID_SIGNAL, message: expect.stringMatching(/specversion/) } });
     const once = createSignal('accumulator.add', { amount: 1 });
     await agents.call(id, once);
-    const again = agents.handle(id).executeUpdate('jido.call', { args: [once], updateId: 'another-update-id' });
-    await expect(again).rejects.toMatchObject({ cause: { type: ErrorCode.SIGNAL_REJECTED, message: expect.stringMatching(/already accepted/) } });
+    // A call reusing the id of a plain signal already applied: refused, nothing recorded. (A call retried with
+    // its own id gets its recorded result instead: test/workflow/runtime-limits.test.ts.)
+    const again = agents.handle(id).executeUpdate('jido.call', { args: [plain], updateId: 'another-update-id' });
+    await expect(again).rejects.toMatchObject({ cause: { type: ErrorCode.DUPLICATE_SIGNAL, message: expect.stringMatching(/already accepted/) } });
     const after = await historyEvents(id);
     const added = after.slice(before.length).filter((t) => !WORKFLOW_TASK_EVENT.test(t));
     // Only the one good call is recorded.
     expect(added).toEqual(['EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED']);
-    expect(await agents.state(id)).toEqual({ total: 2, count: 2 });
+    expect(await agents.state(id)).toEqual({ total: 3, count: 3 });
     expect((await agents.info(id)).deadLetters).toEqual([]);
   });
 

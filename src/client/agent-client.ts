@@ -24,6 +24,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { agentWorkflowId, assertAgentId } from '../agent/agent-id.js';
 import type { AgentDefinition, CallParams, CallResult, StateOf } from '../agent/define-agent.js';
+import { checkHistoryLimits } from '../agent/limits.js';
 import { AgentClusterError, ErrorCode, isAgentClusterError } from '../errors.js';
 import {
   callUpdate,
@@ -39,7 +40,8 @@ import {
 } from '../messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../search-attributes.js';
 import { isJsonValue, parseSignalInput, parseSignalJson, type Signal } from '../signal/index.js';
-import { subscribeMessage, topicWorkflowId, unsubscribeMessage } from '../topic.js';
+import { subscribeMessage, topicWorkflowId, unsubscribeMessage, type SubscriptionRequest } from '../topic/index.js';
+import { Outbox } from './outbox.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -60,6 +62,11 @@ export interface AgentClientOptions {
   defaultNode?: string;
   /** `source` of signals this client completes. Default `/client`. */
   source?: string;
+  /**
+   * Coalesce sends to one agent made while another is in flight into one `jido.signals` RPC (default
+   * true; see ./outbox.ts). False sends every signal in its own RPC.
+   */
+  coalesce?: boolean;
 }
 
 /** An agent as started. */
@@ -83,6 +90,7 @@ export class AgentClient {
   private readonly kinds = new Map<string, AgentDefinition>();
   private readonly defaultNode: string | undefined;
   private readonly source: string;
+  private readonly outbox: Pick<Outbox, 'send'>;
 
   constructor(options: AgentClientOptions) {
     this.client = options.client;
@@ -90,6 +98,9 @@ export class AgentClient {
     this.defaultNode = options.defaultNode;
     this.source = options.source ?? '/client';
     for (const k of options.kinds) this.kinds.set(k.name, k);
+    const deliver = (agentId: string, signals: Signal[], asBatch: boolean): Promise<void> =>
+      this.mapErrors(agentId, () => (asBatch ? this.handle(agentId).signal(signalsMessage, signals) : this.handle(agentId).signal(signalMessage, signals[0])));
+    this.outbox = options.coalesce === false ? { send: (agentId, signals, _bytes, asBatch) => deliver(agentId, signals, asBatch) } : new Outbox(deliver);
   }
 
   /** The registered kind named `kind`, or {@link ErrorCode.UNKNOWN_KIND}. */
@@ -119,10 +130,8 @@ export class AgentClient {
     }
     const input: AgentWorkflowInput = { agentId, node };
     if (options.limits !== undefined) {
-      const max = options.limits.maxHistoryEvents;
-      if (max !== undefined && (!Number.isInteger(max) || max < 100)) {
-        throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `limits.maxHistoryEvents must be an integer >= 100 (got ${max})`);
-      }
+      const problem = checkHistoryLimits(options.limits, def.options.maxHistoryEvents);
+      if (problem !== undefined) throw new AgentClusterError(ErrorCode.INVALID_CONFIG, problem);
       input.limits = options.limits;
     }
     if (options.state !== undefined) {
@@ -171,19 +180,25 @@ export class AgentClient {
     return parseSignalInput(withDefaults);
   }
 
-  /** Sends one signal (fire-and-forget). Returns its id: re-sending the same signal applies it once. */
+  /**
+   * Sends one signal (fire-and-forget); resolves once Temporal has accepted it. Returns its id: re-sending
+   * the same signal applies it once. Sends to one agent made while another is in flight go together in
+   * the next RPC (see ./outbox.ts), in the order they were made.
+   */
   async send(agentId: string, input: SignalLike): Promise<string> {
+    assertAgentId(agentId);
     const signal = this.signal(input);
-    this.checkSize(signal, `signal ${signal.id}`);
-    await this.mapErrors(agentId, () => this.handle(agentId).signal(signalMessage, signal));
+    const bytes = this.checkSize(signal, `signal ${signal.id}`);
+    await this.outbox.send(agentId, [signal], bytes, false);
     return signal.id;
   }
 
-  /** Sends signals as one Temporal signal (one history event); applied in order. Returns their ids. */
+  /** Sends signals as one Temporal signal (never split; one history event); applied in order. Returns their ids. */
   async sendBatch(agentId: string, inputs: readonly SignalLike[]): Promise<string[]> {
+    assertAgentId(agentId);
     const signals = inputs.map((s) => this.signal(s));
-    this.checkSize(signals, `batch of ${signals.length} signals`);
-    await this.mapErrors(agentId, () => this.handle(agentId).signal(signalsMessage, signals));
+    const bytes = this.checkSize(signals, `batch of ${signals.length} signals`);
+    await this.outbox.send(agentId, signals, bytes, true);
     return signals.map((s) => s.id);
   }
 
@@ -227,22 +242,33 @@ export class AgentClient {
     return (await handle.result()) as AgentResult;
   }
 
-  /** Subscribes an agent to a topic (starting the topic on first use). */
-  async subscribe(topic: string, agentId: string): Promise<void> {
-    assertAgentId(agentId);
+  /**
+   * Subscribes agents to a topic (starting the topic on first use). Many agents go in one Temporal signal:
+   * pass an array (up to the 2 MB payload limit) rather than thousands of single calls.
+   */
+  async subscribe(topic: string, agentIds: string | readonly string[]): Promise<void> {
+    const request = this.subscription(agentIds);
     await this.client.workflow.signalWithStart('topic', {
       workflowId: topicWorkflowId(topic),
       taskQueue: this.taskQueue,
       args: [{ topic }],
       signal: subscribeMessage,
-      signalArgs: [{ agentId }],
+      signalArgs: [request],
       staticSummary: `topic ${topic}`,
     });
   }
 
-  /** Removes an agent from a topic. */
-  async unsubscribe(topic: string, agentId: string): Promise<void> {
-    await this.client.workflow.getHandle(topicWorkflowId(topic)).signal(unsubscribeMessage, { agentId });
+  /** Removes agents from a topic. */
+  async unsubscribe(topic: string, agentIds: string | readonly string[]): Promise<void> {
+    await this.client.workflow.getHandle(topicWorkflowId(topic)).signal(unsubscribeMessage, this.subscription(agentIds));
+  }
+
+  private subscription(agentIds: string | readonly string[]): SubscriptionRequest {
+    if (typeof agentIds === 'string') return { agentId: assertAgentId(agentIds) };
+    if (agentIds.length === 0) throw new AgentClusterError(ErrorCode.INVALID_AGENT_ID, 'subscribe/unsubscribe needs at least one agent id');
+    const request = { agentIds: agentIds.map((id) => assertAgentId(id)) };
+    this.checkSize(request, `subscription of ${agentIds.length} agents`);
+    return request;
   }
 
   /** The raw Temporal handle of an agent's workflow. */
@@ -250,7 +276,8 @@ export class AgentClient {
     return this.client.workflow.getHandle(agentWorkflowId(assertAgentId(agentId)));
   }
 
-  private checkSize(value: unknown, what: string): void {
+  /** The JSON bytes of `value`; throws PAYLOAD_TOO_LARGE past Temporal's limit. */
+  private checkSize(value: unknown, what: string): number {
     const bytes = byteLength(value);
     if (bytes > TEMPORAL_PAYLOAD_LIMIT_BYTES) {
       throw new AgentClusterError(
@@ -259,6 +286,7 @@ export class AgentClient {
         { details: { bytes, limit: TEMPORAL_PAYLOAD_LIMIT_BYTES } },
       );
     }
+    return bytes;
   }
 
   private async mapErrors<T>(agentId: string, fn: () => Promise<T>): Promise<T> {

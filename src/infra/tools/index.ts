@@ -4,7 +4,7 @@
  * cached per user, so nobody installs them by hand and a fresh clone reuses an earlier one's build.
  *
  * ```ts
- * import { ensureTools } from './src/node/tools/index.js';
+ * import { ensureTools } from './src/infra/tools/index.js';
  * const { temporal, testServer } = await ensureTools({ log: (line) => console.error(line) });
  * // temporal:   `${temporal} server start-dev …`
  * // testServer: TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } })

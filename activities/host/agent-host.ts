@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { AgentClusterError, ErrorCode } from '../../src/errors.js';
 
 /** A mounted agent. */
 export interface HostedAgent {
@@ -52,10 +53,12 @@ export class AgentHost {
     return this.agents.get(agentId);
   }
 
-  /** Snapshots a mounted agent, optionally with a newer state first. Throws when it is not mounted. */
+  /** Snapshots a mounted agent, optionally with a newer state first. Throws `AGENT_NOT_MOUNTED` when it is not mounted. */
   checkpoint(agentId: string, state?: unknown): HostCheckpoint {
     const agent = this.agents.get(agentId);
-    if (agent === undefined) throw new Error(`agent "${agentId}" is not mounted on node ${this.nodeId}`);
+    if (agent === undefined) {
+      throw new AgentClusterError(ErrorCode.AGENT_NOT_MOUNTED, `agent "${agentId}" is not mounted on node ${this.nodeId}`, { details: { agentId, node: this.nodeId } });
+    }
     if (state !== undefined) agent.state = state;
     agent.version++;
     return { agentId, kind: agent.kind, state: structuredClone(agent.state), version: agent.version, node: this.nodeId, takenAt: Date.now() };

@@ -1,0 +1,150 @@
+/**
+ * The limits an agent lives inside, and the one decision they drive: when a run must continue-as-new.
+ *
+ * Temporal fails a workflow task on every retry when a run goes over a per-run limit (2,000 pending
+ * activities, outgoing signals or child workflows), refuses messages past others (10,000 signals, 2,000
+ * updates), and terminates a run at 51,200 events or 50 MiB of history. The runtime stays inside all of
+ * them by construction:
+ *
+ * - **Effects in flight** are capped per kind ({@link EFFECTS_IN_FLIGHT}); the rest wait in order.
+ * - **Continue-as-new, soft**: at the server's suggestion, at `maxHistoryEvents`, or at the soft signal /
+ *   update counts, the run stops starting effects, waits for the ones in flight, and continues-as-new.
+ * - **Continue-as-new, hard** (the ceiling): at `historyCeiling` events, 20 MiB of history, 9,000 signals
+ *   or 1,800 updates, the run continues-as-new even with activities in flight; they are dispatched again
+ *   in the next run (at-least-once, as Temporal activities are anyway).
+ * - **The carried input** (state, timers, queued effects, call results, dedupe window, dead letters) is
+ *   bounded by {@link CARRY_BUDGET_BYTES}, 1.5 MiB, well under the 2 MiB payload limit: a signal whose
+ *   outcome would not fit is rejected before anything changes.
+ *
+ * Pure module: safe in the workflow sandbox.
+ *
+ * @module
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Temporal's own per-run limits (server defaults, v1.29) that the numbers below keep clear of. */
+export const TEMPORAL_LIMITS = {
+  pendingActivities: 2_000,
+  pendingSignals: 2_000,
+  pendingChildren: 2_000,
+  historyEvents: 51_200,
+  historyBytes: 50 * MiB,
+  signalsPerRun: 10_000,
+  updatesPerRun: 2_000,
+  updatesInFlight: 10,
+  payloadBytes: 2 * MiB,
+} as const;
+
+/**
+ * Effects one run has in flight at most, per kind: outgoing signals (emits), activities (runs and the
+ * node host's own), and child workflows (spawns). Children count for the whole run (Temporal keeps an
+ * abandoned child pending until it closes), so a run that has spawned this many continues-as-new to spawn more.
+ */
+export const EFFECTS_IN_FLIGHT = { signals: 1_000, activities: 1_000, children: 1_000 } as const;
+
+/** Everything a run hands to the next stays under this (the JSON of the continue-as-new input). */
+export const CARRY_BUDGET_BYTES = 1.5 * MiB;
+/** Kept for call results (the idempotent-reply window), oldest evicted first. */
+export const CALL_RESULTS_BUDGET = { count: 1_000, bytes: 128 * KiB } as const;
+/** A dead letter's message and type are cut to these lengths, so the list has a known size. */
+export const DEAD_LETTER_TEXT = { message: 400, type: 160, signalId: 64 } as const;
+
+/** The per-kind maximum state size when the kind does not set one. */
+export const DEFAULT_MAX_STATE_BYTES = 256 * KiB;
+/** The largest `maxStateBytes` a kind may set. */
+export const MAX_STATE_BYTES_LIMIT = 768 * KiB;
+
+/** Soft and hard continue-as-new thresholds of a run. */
+export interface RunLimits {
+  /** Soft: continue-as-new at this history length (when effects in flight have finished). */
+  maxHistoryEvents: number;
+  /** Hard ceiling: continue-as-new at this history length, activities in flight or not. */
+  historyCeiling: number;
+  /** Soft / hard thresholds of history bytes. */
+  softHistoryBytes: number;
+  hardHistoryBytes: number;
+  /** Soft / hard thresholds of Temporal signals received in one run (limit 10,000). */
+  softSignals: number;
+  hardSignals: number;
+  /** Soft / hard thresholds of updates (`jido.call`) accepted in one run (limit 2,000). */
+  softUpdates: number;
+  hardUpdates: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = {
+  maxHistoryEvents: 10_000,
+  historyCeiling: 20_000,
+  softHistoryBytes: 8 * MiB,
+  hardHistoryBytes: 20 * MiB,
+  softSignals: 5_000,
+  hardSignals: 9_000,
+  softUpdates: 1_000,
+  hardUpdates: 1_800,
+};
+
+/** The smallest gap between the soft `maxHistoryEvents` and the hard `historyCeiling`. */
+export const MIN_CEILING_GAP = 500;
+/** The largest `historyCeiling` allowed: room below 51,200 for the events of the continue-as-new itself. */
+export const MAX_HISTORY_CEILING = 40_000;
+
+/**
+ * Checks per-agent overrides of the history thresholds; returns a message naming the problem, or
+ * undefined when they are fine. `maxHistoryEvents` ≥ 100; `historyCeiling` ≥ `maxHistoryEvents` + 500
+ * and ≤ 40,000.
+ */
+export function checkHistoryLimits(limits: { maxHistoryEvents?: number; historyCeiling?: number }, kindMax: number): string | undefined {
+  const soft = limits.maxHistoryEvents ?? kindMax;
+  if (!Number.isInteger(soft) || soft < 100) return `limits.maxHistoryEvents must be an integer >= 100 (got ${soft})`;
+  const hard = limits.historyCeiling ?? Math.max(DEFAULT_RUN_LIMITS.historyCeiling, soft + MIN_CEILING_GAP);
+  if (!Number.isInteger(hard) || hard > MAX_HISTORY_CEILING) return `limits.historyCeiling must be an integer <= ${MAX_HISTORY_CEILING} (got ${hard})`;
+  if (hard < soft + MIN_CEILING_GAP) {
+    return `limits.historyCeiling (${hard}) must be at least limits.maxHistoryEvents (${soft}) + ${MIN_CEILING_GAP}`;
+  }
+  return undefined;
+}
+
+/** The run limits of an agent: its kind's `maxHistoryEvents`, overridden per agent. Assumes checked input. */
+export function runLimits(kindMaxHistoryEvents: number, overrides: { maxHistoryEvents?: number; historyCeiling?: number } = {}): RunLimits {
+  // Clamped as well as checked at the client: a raw-SDK caller's input must not lift the ceiling past Temporal's.
+  const clamp = (n: number, lo: number, hi: number): number => (Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.floor(n))) : hi);
+  const maxHistoryEvents = clamp(overrides.maxHistoryEvents ?? kindMaxHistoryEvents, 100, MAX_HISTORY_CEILING - MIN_CEILING_GAP);
+  const historyCeiling = clamp(
+    overrides.historyCeiling ?? Math.max(DEFAULT_RUN_LIMITS.historyCeiling, maxHistoryEvents + MIN_CEILING_GAP),
+    maxHistoryEvents + MIN_CEILING_GAP,
+    MAX_HISTORY_CEILING,
+  );
+  return { ...DEFAULT_RUN_LIMITS, maxHistoryEvents, historyCeiling };
+}
+
+/** What a run has used so far: workflow info plus the runtime's own counts. */
+export interface RunUsage {
+  historyLength: number;
+  historySize: number;
+  continueAsNewSuggested: boolean;
+  /** Temporal signals received by this run (each `jido.signal`, `jido.signals`, `jido.stop`). */
+  signals: number;
+  /** Updates (`jido.call`) accepted by this run. */
+  updates: number;
+  /** The next queued effect is a spawn and the run's child budget is used up. */
+  childBudgetSpent: boolean;
+}
+
+/** Whether a run should continue-as-new: `soft` waits for effects in flight, `hard` does not wait for activities. */
+export type ContinueDecision = { mode: 'soft' | 'hard'; reason: string } | undefined;
+
+/** The continue-as-new decision for a run (undefined: carry on). */
+export function continueDecision(u: RunUsage, l: RunLimits): ContinueDecision {
+  if (u.historyLength >= l.historyCeiling) return { mode: 'hard', reason: `history reached ${u.historyLength} events (ceiling ${l.historyCeiling})` };
+  if (u.historySize >= l.hardHistoryBytes) return { mode: 'hard', reason: `history reached ${u.historySize} bytes (ceiling ${l.hardHistoryBytes})` };
+  if (u.signals >= l.hardSignals) return { mode: 'hard', reason: `${u.signals} signals received this run (ceiling ${l.hardSignals})` };
+  if (u.updates >= l.hardUpdates) return { mode: 'hard', reason: `${u.updates} calls accepted this run (ceiling ${l.hardUpdates})` };
+  if (u.continueAsNewSuggested) return { mode: 'soft', reason: 'the server suggested continue-as-new' };
+  if (u.historyLength >= l.maxHistoryEvents) return { mode: 'soft', reason: `history reached ${u.historyLength} events (maxHistoryEvents ${l.maxHistoryEvents})` };
+  if (u.historySize >= l.softHistoryBytes) return { mode: 'soft', reason: `history reached ${u.historySize} bytes` };
+  if (u.signals >= l.softSignals) return { mode: 'soft', reason: `${u.signals} signals received this run` };
+  if (u.updates >= l.softUpdates) return { mode: 'soft', reason: `${u.updates} calls accepted this run` };
+  if (u.childBudgetSpent) return { mode: 'soft', reason: `spawned ${EFFECTS_IN_FLIGHT.children} agents this run; more are waiting` };
+  return undefined;
+}

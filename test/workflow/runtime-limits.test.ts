@@ -1,0 +1,159 @@
+/**
+ * The runtime inside its limits, on Temporal's Java time-skipping server (one environment for this file,
+ * tests serial): timers as data, the carry budget, state size, idempotent calls across continue-as-new,
+ * frozen states, reserved activities. The limits Temporal's real server enforces (pending effects,
+ * history length) are exercised on the dev server in test/integration/runtime-limits.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ErrorCode } from '../../src/errors.js';
+import { AgentClient } from '../../src/client/agent-client.js';
+import { createSignal } from '../../src/signal/index.js';
+import { loadAgent, type LoadState } from '../fixtures/workflows/load-agent.js';
+import { createTimeSkippingEnv, freshId, historyEventTypes, startNodeWorkers, waitApplied, workflowTaskIdle, type NodeWorkers } from '../helpers/engines.js';
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+let env: TestWorkflowEnvironment;
+let workers: NodeWorkers;
+let agents: AgentClient;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  workers = await startNodeWorkers(env.nativeConnection, ['node-a']);
+  agents = new AgentClient({ client: env.client, kinds: [loadAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a' });
+});
+
+afterAll(async () => {
+  await workers?.shutdown();
+  await env?.teardown();
+});
+
+const count = (types: string[], type: string): number => types.filter((t) => t === `EVENT_TYPE_${type}`).length;
+
+/** Sends plain signals one at a time until the agent has continued-as-new `generation` times. */
+async function driveToGeneration(id: string, generation: number, start: number): Promise<number> {
+  let sent = start;
+  for (let i = 0; i < 2_000; i++) {
+    await agents.send(id, { type: 'load.add', data: { amount: 0 } });
+    sent++;
+    await waitApplied(agents, id, sent);
+    if ((await agents.info(id)).generation >= generation) return sent;
+  }
+  throw new Error(`agent ${id} did not reach generation ${generation}`);
+}
+
+describe('timers as data', () => {
+  it('serves 10,000 pending timers with one durable timer, carries them across continue-as-new without re-arming each, and fires each once', async () => {
+    const id = freshId('timers');
+    await agents.startAgent(loadAgent, id, { limits: { maxHistoryEvents: 150 } });
+    // Ten signals of 1,000 timers each, due at five instants a day from now.
+    await agents.sendBatch(id, Array.from({ length: 10 }, () => ({ type: 'load.timers', data: { n: 1_000, delayMs: DAY, spreadMs: HOUR, groups: 5, amount: 1 } })));
+    await waitApplied(agents, id, 10);
+    const before = await agents.info(id);
+    expect(before.timers).toBe(10_000);
+    expect(count(await historyEventTypes(agents.handle(id)), 'TIMER_STARTED')).toBe(1);
+
+    const sent = await driveToGeneration(id, 1, 10);
+    const after = await agents.info(id);
+    expect(after.generation).toBe(1);
+    expect(after.timers).toBe(10_000);
+    // The new run armed one timer for all 10,000, and its input stayed inside the carry budget.
+    const types = await historyEventTypes(agents.handle(id));
+    expect(count(types, 'TIMER_STARTED')).toBe(1);
+    expect(types.length).toBeLessThan(60);
+    expect(after.carriedBytes).toBeGreaterThan(500_000);
+    expect(after.carriedBytes).toBeLessThan(1.5 * 1024 * 1024);
+
+    await env.sleep(DAY + 5 * HOUR);
+    await waitApplied(agents, id, sent + 10_000);
+    const state = await agents.state<LoadState>(id);
+    expect(state.total).toBe(10_000);
+    expect(state.count).toBe(sent - 10 + 10_000);
+    expect((await agents.info(id)).timers).toBe(0);
+    expect((await agents.info(id)).generation).toBe(1);
+  }, 180_000);
+
+  it('refuses a flood of timers past the carry budget with BUDGET_EXCEEDED and applies nothing of it', async () => {
+    const id = freshId('flood');
+    await agents.startAgent(loadAgent, id);
+    await agents.send(id, { type: 'load.timers', data: { n: 25_000, delayMs: DAY, spreadMs: 0, groups: 1, amount: 1 } });
+    await agents.send(id, { type: 'load.add', data: { amount: 1 } });
+    await waitApplied(agents, id, 1);
+    const info = await agents.info(id);
+    expect(info.timers).toBe(0);
+    expect(info.deadLetters).toEqual([expect.objectContaining({ code: ErrorCode.BUDGET_EXCEEDED, type: 'load.timers', message: expect.stringMatching(/carry budget/) })]);
+    expect(await agents.state<LoadState>(id)).toMatchObject({ total: 1, count: 1 });
+    await expect(agents.call(id, { type: 'load.timers', data: { n: 25_000, delayMs: DAY, spreadMs: 0, groups: 1, amount: 1 } })).rejects.toMatchObject({
+      code: ErrorCode.BUDGET_EXCEEDED,
+    });
+  });
+});
+
+describe('state', () => {
+  it('refuses a signal whose state would exceed maxStateBytes (STATE_TOO_LARGE) and keeps the state', async () => {
+    const id = freshId('big');
+    await agents.startAgent(loadAgent, id);
+    expect(await agents.call(loadAgent, id, 'load.grow', { bytes: 40_000 })).toBe(1);
+    await expect(agents.call(loadAgent, id, 'load.grow', { bytes: 30_000 })).rejects.toMatchObject({ code: ErrorCode.STATE_TOO_LARGE });
+    await agents.send(id, { type: 'load.grow', data: { bytes: 30_000 } });
+    await agents.send(id, { type: 'load.add', data: { amount: 2 } });
+    await waitApplied(agents, id, 2);
+    const state = await agents.state<LoadState>(id);
+    expect(state.notes.map((n) => n.length)).toEqual([40_000]);
+    expect(state.total).toBe(2);
+    const info = await agents.info(id);
+    expect(info.deadLetters.map((d) => d.code)).toEqual([ErrorCode.STATE_TOO_LARGE, ErrorCode.STATE_TOO_LARGE]);
+    expect(info.budget.state).toBeGreaterThan(40_000);
+    expect(info.budget.maxState).toBe(64 * 1024);
+  });
+
+  it('fails an action that changes its state in place, and changes nothing', async () => {
+    const id = freshId('mutate');
+    await agents.startAgent(loadAgent, id);
+    await agents.send(id, { type: 'load.grow', data: { bytes: 3 } });
+    await agents.send(id, { type: 'load.mutate' });
+    await agents.send(id, { type: 'load.add', data: { amount: 1 } });
+    await waitApplied(agents, id, 2);
+    expect((await agents.state<LoadState>(id)).notes).toEqual(['nnn']);
+    expect((await agents.info(id)).deadLetters).toEqual([expect.objectContaining({ code: ErrorCode.ACTION_FAILED, type: 'load.mutate', message: expect.stringMatching(/read only|not extensible/) })]);
+  });
+
+  it('refuses an action that asks to run a node-internal activity', async () => {
+    const id = freshId('internal');
+    await agents.startAgent(loadAgent, id);
+    await expect(agents.call(loadAgent, id, 'load.hold', { activity: 'hostUnmount', startToCloseMs: 1_000 })).rejects.toMatchObject({
+      code: ErrorCode.ACTION_FAILED,
+      message: expect.stringMatching(/node-internal activity/),
+    });
+    expect(workers.hosts.get('node-a')?.list()).toEqual([]);
+  });
+});
+
+describe('idempotent calls', () => {
+  it('answers a call retried with the same signal id with the original result or rejection, also in a later run', async () => {
+    const id = freshId('idem-call');
+    await agents.startAgent(loadAgent, id, { limits: { maxHistoryEvents: 100 } });
+    const add = createSignal('load.add', { amount: 5 }, { source: '/test' });
+    const fail = createSignal('load.fail', { reason: 'first attempt fails' }, { source: '/test' });
+    expect(await agents.call(id, add)).toBe(5);
+    expect(await agents.call(id, add)).toBe(5); // same run: Temporal's own update-id dedupe
+    await expect(agents.call(id, fail)).rejects.toMatchObject({ code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/first attempt fails/) });
+    const plain = await agents.send(id, { type: 'load.add', data: { amount: 1 } });
+    await waitApplied(agents, id, 2);
+
+    await driveToGeneration(id, 1, 2);
+    await workflowTaskIdle(agents.handle(id));
+    // A later run: the same signal ids under new update ids.
+    const retried = agents.handle(id).executeUpdate('jido.call', { args: [add], updateId: `retry-${add.id}` });
+    await expect(retried).resolves.toBe(5);
+    await expect(agents.handle(id).executeUpdate('jido.call', { args: [fail], updateId: `retry-${fail.id}` })).rejects.toMatchObject({
+      cause: { type: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/first attempt fails/) },
+    });
+    await expect(agents.call(id, { type: 'load.add', data: { amount: 1 }, id: plain })).rejects.toMatchObject({ code: ErrorCode.DUPLICATE_SIGNAL });
+    const state = await agents.state<LoadState>(id);
+    expect(state.total).toBe(6); // 5 once, 1 once, and the zero-amount drivers
+    expect((await agents.info(id)).deadLetters.filter((d) => d.type === 'load.fail')).toHaveLength(1);
+  }, 120_000);
+});

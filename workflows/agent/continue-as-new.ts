@@ -1,0 +1,61 @@
+/**
+ * Continue-as-new: when a run may hand over to the next, and what it hands over.
+ *
+ * A **soft** decision (the server's suggestion, `maxHistoryEvents`, the soft signal and call counts)
+ * waits until nothing is in flight; a **hard** one (the ceiling) waits only for outgoing signals and child
+ * starts, which finish in moments, and carries activities still running so that the next run dispatches
+ * them again (at-least-once). Both wait for calls awaiting their replies: Temporal drops unfinished
+ * update handlers at continue-as-new. The input is measured; the budget (src/agent/budget.ts) keeps it
+ * well under Temporal's 2 MiB payload limit.
+ *
+ * @module
+ */
+import { allHandlersFinished, log } from '@temporalio/workflow';
+import type { CallResultEntry } from '../../src/agent/call-results.js';
+import type { DedupeWindow } from '../../src/agent/dedupe-window.js';
+import type { EffectQueue, QueuedEffect } from '../../src/agent/effect-queue.js';
+import { CARRY_BUDGET_BYTES, type ContinueDecision } from '../../src/agent/limits.js';
+import { jsonByteLength } from '../../src/agent/json-size.js';
+import type { TimerEntry } from '../../src/agent/timer-table.js';
+import type { AgentStats, AgentWorkflowInput, CarriedOver, DeadLetter } from '../../src/messages.js';
+
+/** Nothing blocks continuing-as-new under this decision. */
+export function readyToContinue(effects: EffectQueue, decision: ContinueDecision): boolean {
+  if (decision === undefined || !allHandlersFinished()) return false;
+  return decision.mode === 'hard' ? !effects.busyBesidesActivities : !effects.busy;
+}
+
+/** What a run carries over. */
+export interface CarriedParts {
+  state: unknown;
+  seen: DedupeWindow;
+  deadLetters: DeadLetter[];
+  timers: TimerEntry[];
+  effects: QueuedEffect[];
+  results: CallResultEntry[];
+  mountPending: boolean;
+  stats: AgentStats;
+}
+
+/** The next run's input, measured (its size is kept in the next run's stats and shown by `jido.info`). */
+export function carryInput(input: AgentWorkflowInput, parts: CarriedParts): AgentWorkflowInput {
+  const carried: CarriedOver = {
+    seen: parts.seen.toJSON(),
+    inbox: [],
+    deadLetters: parts.deadLetters,
+    timers: parts.timers,
+    effects: parts.effects,
+    results: parts.results,
+    stats: { ...parts.stats, generation: parts.stats.generation + 1 },
+  };
+  if (parts.mountPending) carried.mountPending = true;
+  const next: AgentWorkflowInput = { agentId: input.agentId, node: input.node, state: parts.state, carried };
+  if (input.limits !== undefined) next.limits = input.limits;
+  const bytes = jsonByteLength(next) ?? 0;
+  carried.stats.carriedBytes = bytes;
+  if (bytes > CARRY_BUDGET_BYTES) {
+    // Cannot happen by construction (every part is bounded); loud if it ever does.
+    log.error('continue-as-new input over its budget', { agentId: input.agentId, bytes, budget: CARRY_BUDGET_BYTES });
+  }
+  return next;
+}

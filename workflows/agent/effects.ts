@@ -1,0 +1,243 @@
+/**
+ * Carries out an agent's effects: emit → signal another workflow, run → activity on the home node's
+ * queue, spawn → abandoned child workflow. Effects leave the {@link EffectQueue} in order, never more in
+ * flight than {@link EFFECTS_IN_FLIGHT} per kind, so no run goes over Temporal's 2,000 pending
+ * activities, outgoing signals or children. Ids and times of emitted signals are given when they start.
+ *
+ * @module
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ParentClosePolicy,
+  TimeoutFailure,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Rejection } from '../../src/agent/apply.js';
+import { agentWorkflowId, nodeTaskQueue } from '../../src/agent/agent-id.js';
+import type { EmitDirective, OutboundSignal, RunDirective, SpawnDirective } from '../../src/agent/directives.js';
+import { EffectQueue, type DispatchMode, type EffectEntry, type QueuedEffect } from '../../src/agent/effect-queue.js';
+import { ErrorCode } from '../../src/errors.js';
+import { signalMessage, signalsMessage } from '../../src/messages.js';
+import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../../src/search-attributes.js';
+import type { JsonValue, Signal } from '../../src/signal/index.js';
+import { publishMessage, topicWorkflowId } from '../../src/topic/index.js';
+
+/**
+ * Defaults of a `run` directive: Jido's action defaults (one retry, 250 ms backoff doubling), a minute to
+ * run, and a minute to be picked up by the node before the agent hears that its node is not answering.
+ */
+export const RUN_DEFAULTS = {
+  startToCloseMs: 60_000,
+  scheduleToStartMs: 60_000,
+  retry: { maximumAttempts: 2, initialIntervalMs: 250, backoffCoefficient: 2 },
+};
+
+/** What the dispatcher needs from the agent it works for. */
+export interface EffectHost {
+  readonly agentId: string;
+  readonly node: string;
+  /** A complete signal from an outbound one (deterministic id, workflow time). */
+  outbound(s: OutboundSignal): Signal;
+  /** An internal delivery into the inbox (activity results). */
+  deliver(s: OutboundSignal): void;
+  deadLetter(raw: unknown, rejection: Rejection): void;
+  /** Why a spawn cannot start (unknown kind, state failing its schema), or undefined. */
+  checkSpawn(d: SpawnDirective): Rejection | undefined;
+  /** How effects may start right now. */
+  mode(): DispatchMode;
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The root of an activity failure as JSON: `{ message, type }`, type `SCHEDULE_TO_START` etc. for timeouts. */
+export function activityError(err: unknown): { message: string; type: string | null } {
+  const cause = err instanceof ActivityFailure && err.cause !== undefined ? err.cause : err;
+  if (cause instanceof TimeoutFailure) {
+    const type = String(cause.timeoutType ?? 'TIMEOUT').replace(/^TIMEOUT_TYPE_/, '');
+    return { message: `activity timed out (${type})`, type };
+  }
+  if (cause instanceof ApplicationFailure) return { message: cause.message, type: cause.type ?? null };
+  return { message: describe(cause), type: null };
+}
+
+function retryPolicy(r: NonNullable<RunDirective['retry']>): RetryPolicy {
+  const policy: RetryPolicy = {};
+  if (r.maximumAttempts !== undefined) policy.maximumAttempts = r.maximumAttempts;
+  if (r.initialIntervalMs !== undefined) policy.initialInterval = r.initialIntervalMs;
+  if (r.backoffCoefficient !== undefined) policy.backoffCoefficient = r.backoffCoefficient;
+  if (r.maximumIntervalMs !== undefined) policy.maximumInterval = r.maximumIntervalMs;
+  if (r.nonRetryableErrorTypes !== undefined) policy.nonRetryableErrorTypes = r.nonRetryableErrorTypes;
+  return policy;
+}
+
+export class Effects {
+  readonly queue: EffectQueue;
+  /** Runs held back while a v1 run drained for continue-as-new (carried, or started by a stop). */
+  private readonly deferred: EffectEntry[] = [];
+  /** Runs of a hosted agent waiting for its node to mount it. */
+  private readonly awaitingMount: EffectEntry[] = [];
+
+  constructor(
+    private readonly host: EffectHost,
+    size: (e: QueuedEffect) => number,
+    carried: readonly QueuedEffect[],
+  ) {
+    this.queue = new EffectQueue(size);
+    for (const e of carried) this.queue.enqueue(e);
+  }
+
+  /** Queues an effect and starts what may start. */
+  add(effect: QueuedEffect, bytes?: number): void {
+    this.queue.enqueue(effect, bytes);
+    this.pump();
+  }
+
+  /** Starts effects from the head of the queue while the mode and the caps allow. */
+  pump(): void {
+    for (;;) {
+      const next = this.queue.next(this.host.mode());
+      switch (next.step) {
+        case 'wait':
+          return;
+        case 'defer':
+          this.deferred.push(next.entry);
+          break;
+        case 'await-mount':
+          this.awaitingMount.push(next.entry);
+          break;
+        case 'start':
+          this.start(next.entries);
+          break;
+      }
+    }
+  }
+
+  /** The node has mounted the agent (or failed to): held runs go now, in order. */
+  mounted(): void {
+    for (const entry of this.awaitingMount.splice(0)) this.startOrDefer(entry);
+  }
+
+  /** A stop pre-empted a continue-as-new: runs held for it start now. */
+  releaseDeferred(): void {
+    for (const entry of this.deferred.splice(0)) this.start([entry]);
+  }
+
+  /** Unfinished effects for the next run (`hard`: activities in flight are dispatched again). */
+  carry(hard: boolean): QueuedEffect[] {
+    return this.queue.carry({ runsInFlight: hard, held: [...this.deferred, ...this.awaitingMount] });
+  }
+
+  /** Nothing queued or held, nothing in flight. */
+  get idle(): boolean {
+    return this.queue.queued === 0 && this.deferred.length === 0 && this.awaitingMount.length === 0 && !this.queue.busy;
+  }
+
+  /** Runs whose activities are still in flight (abandoned when a stopping agent completes at its ceiling). */
+  runningRuns(): QueuedEffect[] {
+    return this.queue.runningRuns();
+  }
+
+  /** Drops what never started (a stopping agent at its ceiling); returns the effects dropped. */
+  dropUnstarted(): QueuedEffect[] {
+    const held = [...this.deferred.splice(0), ...this.awaitingMount.splice(0)];
+    for (const e of held) this.queue.dropped(e);
+    return [...held, ...this.queue.clear()].map((e) => e.effect);
+  }
+
+  private startOrDefer(entry: EffectEntry): void {
+    if (this.host.mode().draining === 'holdRuns') this.deferred.push(entry);
+    else this.start([entry]);
+  }
+
+  /** Starts one effect, or a batch of emits to one agent (see EffectQueue.next). */
+  private start(entries: EffectEntry[]): void {
+    this.queue.started(entries);
+    const done = (): void => {
+      this.queue.finished(entries);
+      this.pump();
+    };
+    const e = (entries[0] as EffectEntry).effect;
+    if (e.kind === 'emit') this.emit(entries.map((x) => x.effect as EmitDirective), done);
+    else if (e.kind === 'run') this.run(e, done);
+    else this.spawn(e, done);
+  }
+
+  /** Emits to one receiver: one signal as `jido.signal` (or `topic.publish`), several as one `jido.signals`. */
+  private emit(ds: EmitDirective[], done: () => void): void {
+    const to = (ds[0] as EmitDirective).to;
+    const signals: Signal[] = [];
+    for (const d of ds) {
+      try {
+        signals.push(this.host.outbound(d.signal));
+      } catch (err) {
+        // An outbound signal that breaks the envelope rules: report it, keep the agent alive.
+        this.host.deadLetter(undefined, { code: ErrorCode.ACTION_FAILED, message: `emit directive failed: ${describe(err)}` });
+      }
+    }
+    if (signals.length === 0) return done();
+    const target = 'agent' in to ? agentWorkflowId(to.agent) : topicWorkflowId(to.topic);
+    const handle = getExternalWorkflowHandle(target);
+    const sent =
+      'topic' in to ? handle.signal(publishMessage, signals[0]) : signals.length === 1 ? handle.signal(signalMessage, signals[0]) : handle.signal(signalsMessage, signals);
+    sent.then(done, (err: unknown) => {
+      for (const signal of signals) this.host.deadLetter(signal, { code: ErrorCode.AGENT_NOT_FOUND, message: `emit to ${target} failed: ${describe(err)}` });
+      done();
+    });
+  }
+
+  private run(d: RunDirective, done: () => void): void {
+    const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
+      taskQueue: nodeTaskQueue(this.host.node),
+      startToCloseTimeout: d.startToCloseMs ?? RUN_DEFAULTS.startToCloseMs,
+      scheduleToStartTimeout: d.scheduleToStartMs ?? RUN_DEFAULTS.scheduleToStartMs,
+      retry: retryPolicy({ ...RUN_DEFAULTS.retry, ...d.retry }),
+    });
+    const fn = activities[d.activity] as (input: unknown) => Promise<unknown>;
+    fn(d.input).then(
+      (result) => {
+        this.host.deliver({ type: d.onResult, data: { result: (result ?? null) as JsonValue, input: d.input ?? null } });
+        done();
+      },
+      (err: unknown) => {
+        this.host.deliver({ type: d.onError ?? `${d.onResult}.failed`, data: { error: activityError(err), input: d.input ?? null } });
+        done();
+      },
+    );
+  }
+
+  private spawn(d: SpawnDirective, done: () => void): void {
+    const problem = this.host.checkSpawn(d);
+    if (problem !== undefined) {
+      this.host.deadLetter(undefined, problem);
+      return done();
+    }
+    const node = d.node ?? this.host.node;
+    const started = startChild(d.agentKind, {
+      workflowId: agentWorkflowId(d.agentId),
+      args: [d.state === undefined ? { agentId: d.agentId, node } : { agentId: d.agentId, node, state: d.state }],
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: AgentKindKey, value: d.agentKind },
+        { key: AgentNodeKey, value: node },
+        { key: AgentStatusKey, value: 'running' },
+      ],
+      staticSummary: `${d.agentKind} agent ${d.agentId} on ${node} (spawned by ${this.host.agentId})`,
+    });
+    started.then(done, (err: unknown) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        // idempotent: an agent already running under that id is left as it is
+        this.host.deadLetter(undefined, { code: ErrorCode.ACTION_FAILED, message: `spawn of ${d.agentKind} "${d.agentId}" failed: ${describe(err)}` });
+      }
+      done();
+    });
+  }
+}

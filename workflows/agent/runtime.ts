@@ -1,0 +1,446 @@
+/**
+ * The agent entity runtime: one long-lived workflow per agent (`agent/<agentId>`), the Temporal
+ * counterpart of Jido's agent server.
+ *
+ * Owns: the agent's state, its inbox, its exactly-once window, its call results, its dead letters, its
+ * timers and its effect queue. Answers: signals `jido.signal`, `jido.signals`, `jido.stop`; update
+ * `jido.call`; queries `jido.state`, `jido.info` (src/messages.ts, handlers.ts).
+ *
+ * Every accepted signal goes through one inbox and is applied one at a time in arrival order by the pure
+ * core (`applySignal`). A signal's outcome is admitted only if it fits the carry budget (state, timers,
+ * effects); then its directives are carried out: emit / run / spawn through the effect queue
+ * (effects.ts), schedule into the timer table (timers.ts), stop. Continue-as-new (continue-as-new.ts)
+ * happens softly when effects have finished, or at the hard ceiling whatever is in flight, so no run
+ * reaches Temporal's limits.
+ *
+ * @module
+ */
+import { allHandlersFinished, condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { adoptState, applySignal, checkState, type Rejection } from '../../src/agent/apply.js';
+import { DEAD_LETTERS_BUDGET_BYTES, checkPool, poolBytes } from '../../src/agent/budget.js';
+import { CallResults, type CallOutcome } from '../../src/agent/call-results.js';
+import { normaliseCarried } from '../../src/agent/carry.js';
+import { DedupeWindow } from '../../src/agent/dedupe-window.js';
+import type { AgentDefinition } from '../../src/agent/define-agent.js';
+import type { Directive, OutboundSignal, SpawnDirective } from '../../src/agent/directives.js';
+import type { DispatchMode, QueuedEffect } from '../../src/agent/effect-queue.js';
+import { DEAD_LETTER_TEXT, continueDecision, runLimits, type ContinueDecision, type RunLimits } from '../../src/agent/limits.js';
+import { jsonByteLength } from '../../src/agent/json-size.js';
+import type { TimerEntry } from '../../src/agent/timer-table.js';
+import { ErrorCode } from '../../src/errors.js';
+import type { AgentInfo, AgentResult, AgentStats, AgentWorkflowInput, DeadLetter } from '../../src/messages.js';
+import { AgentKindKey, AgentNodeKey, AgentStatusKey, type AgentStatus } from '../../src/search-attributes.js';
+import { createSignal, isJsonValue, newSignalId, type CreateSignalAttrs, type JsonValue, type Signal } from '../../src/signal/index.js';
+import { carryInput, readyToContinue } from './continue-as-new.js';
+import { Effects, describe } from './effects.js';
+import { failure, registerHandlers } from './handlers.js';
+import { Hosting } from './hosting.js';
+import { Inbox, type SignalEntry } from './inbox.js';
+import { kinds } from './kinds.js';
+import { Timers } from './timers.js';
+
+/**
+ * Behaviour changes that running agents must replay around. `runtime-v2` (checked once, when a run
+ * starts) brings timers as data, the `stopping` status and signals refused after a stop; a run recorded
+ * before it keeps the old behaviour until it continues-as-new.
+ */
+export const PATCH_RUNTIME_V2 = 'runtime-v2';
+const PATCH_RUNS_WAIT_FOR_MOUNT = 'hosted-runs-wait-for-mount';
+
+/** JSON bytes of a value the runtime built itself (always JSON). */
+export function size(value: unknown): number {
+  return jsonByteLength(value) ?? 0;
+}
+
+function effectName(e: QueuedEffect): string {
+  return e.kind === 'run' ? `activity "${e.activity}"` : e.kind;
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export class AgentRuntime<S> {
+  readonly agentId: string;
+  readonly node: string;
+  readonly kind: string;
+  readonly inbox = new Inbox();
+  readonly seen: DedupeWindow;
+  readonly results: CallResults;
+  private currentState: S;
+  private stateBytes: number;
+  private readonly deadLetters: DeadLetter[];
+  private deadLetterBytes = 0;
+  private readonly timers: Timers;
+  private readonly effects: Effects;
+  private readonly hosting: Hosting;
+  private readonly stats: AgentStats;
+  private readonly limits: RunLimits;
+  private readonly pool: number;
+  private readonly source: string;
+  private readonly v2: boolean;
+  private readonly startMount: boolean;
+  private agentStatus: AgentStatus = 'running';
+  private stopReason: string | undefined;
+  private draining: ContinueDecision;
+  private signalsThisRun = 0;
+  private updatesThisRun = 0;
+
+  constructor(
+    readonly def: AgentDefinition<S>,
+    private readonly input: AgentWorkflowInput,
+  ) {
+    this.v2 = patched(PATCH_RUNTIME_V2);
+    this.agentId = input.agentId;
+    this.node = input.node;
+    this.kind = def.name;
+    this.source = `/agent/${input.agentId}`;
+    const carried = normaliseCarried(input.carried);
+    const initial = this.initialState();
+    this.currentState = initial.state;
+    this.stateBytes = initial.bytes;
+    this.seen = new DedupeWindow(def.options.dedupeWindow, carried?.seen ?? []);
+    this.results = new CallResults(size, carried?.results ?? []);
+    this.deadLetters = [];
+    for (const letter of carried?.deadLetters ?? []) this.keepDeadLetter(letter);
+    this.stats = carried?.stats ?? { signalsApplied: 0, duplicatesIgnored: 0, generation: 0, startedAt: new Date().toISOString() };
+    this.limits = runLimits(def.options.maxHistoryEvents, input.limits);
+    this.pool = poolBytes(def.options);
+    this.startMount = def.options.hosted && (this.stats.generation === 0 || carried?.mountPending === true);
+    for (const signal of carried?.inbox ?? []) this.inbox.push({ signal, external: true });
+
+    registerHandlers({
+      agentId: this.agentId,
+      def,
+      inbox: this.inbox,
+      seen: this.seen,
+      results: this.results,
+      status: () => this.agentStatus,
+      state: () => this.currentState,
+      info: () => this.info(),
+      countSignal: () => void this.signalsThisRun++,
+      countUpdate: () => void this.updatesThisRun++,
+      duplicateIgnored: () => void this.stats.duplicatesIgnored++,
+    });
+    this.effects = new Effects(
+      {
+        agentId: this.agentId,
+        node: this.node,
+        outbound: (s) => this.outbound(s),
+        deliver: (s) => this.deliver(s),
+        deadLetter: (raw, r) => this.deadLetter(raw, r),
+        checkSpawn: (d) => this.checkSpawn(d),
+        mode: () => this.dispatchMode(),
+      },
+      size,
+      carried?.effects ?? [],
+    );
+    this.hosting = new Hosting({
+      agentId: this.agentId,
+      node: this.node,
+      kind: this.kind,
+      state: () => this.currentState,
+      deadLetter: (raw, r) => this.deadLetter(raw, r),
+      reserveActivity: () => this.effects.queue.reserveActivity(),
+      mounted: () => this.effects.mounted(),
+    });
+    // Carried timers are armed before anything else, as runs before `runtime-v2` did.
+    this.timers = new Timers(!this.v2, size, carried?.timers ?? [], (due) => this.fire(due));
+  }
+
+  async run(): Promise<AgentResult> {
+    this.startup();
+    for (;;) {
+      await condition(() => this.inbox.size > 0 || this.decision() !== undefined);
+      this.drain();
+      if (this.agentStatus === 'stopping') return this.finish();
+      const decision = this.decision();
+      if (decision === undefined) continue;
+      if (this.draining === undefined) log.info('continue-as-new due', { agentId: this.agentId, mode: decision.mode, reason: decision.reason });
+      this.draining = decision;
+      // Effects (and calls awaiting replies) finish in this run; a hard decision does not wait for activities.
+      await condition(() => this.inbox.size > 0 || readyToContinue(this.effects.queue, this.currentDecision()));
+      const now = this.currentDecision();
+      if (this.inbox.size > 0 || !readyToContinue(this.effects.queue, now)) continue;
+      await continueAsNew<(input: AgentWorkflowInput) => Promise<AgentResult>>(
+        carryInput(this.input, {
+          state: this.currentState,
+          seen: this.seen,
+          deadLetters: this.deadLetters,
+          timers: this.timers.table.toJSON(),
+          effects: this.effects.carry(now?.mode === 'hard'),
+          results: this.results.toJSON(),
+          mountPending: this.hosting.pending,
+          stats: this.stats,
+        }),
+      );
+    }
+  }
+
+  // ---- state and info --------------------------------------------------------------------------------
+
+  private initialState(): { state: S; bytes: number } {
+    const { input, def } = this;
+    // A carried state was checked when it was produced (re-checking could only lose an agent whose kind
+    // has changed since); it is frozen and measured.
+    const checked = input.state === undefined ? adoptState(def.initialState) : input.carried !== undefined ? adoptState(input.state as S) : checkState(def, input.state);
+    if (!checked.ok) {
+      // Fails the workflow (not the task): the client validates first, so this is a raw-SDK caller's mistake.
+      throw failure({ code: checked.error.code, message: `initial state of "${def.name}" refused: ${checked.error.message}` });
+    }
+    return { state: checked.state, bytes: checked.bytes };
+  }
+
+  info(): AgentInfo {
+    const inFlight = this.effects.queue.inFlight();
+    const info: AgentInfo = {
+      agentId: this.agentId,
+      kind: this.kind,
+      node: this.node,
+      status: this.agentStatus,
+      signalsApplied: this.stats.signalsApplied,
+      duplicatesIgnored: this.stats.duplicatesIgnored,
+      generation: this.stats.generation,
+      inbox: this.inbox.size,
+      pendingEffects: inFlight.signals + inFlight.activities,
+      queuedEffects: this.effects.queue.queued,
+      timers: this.timers.count,
+      dedupeWindow: { size: this.seen.size, capacity: this.seen.capacity },
+      deadLetters: this.deadLetters,
+      budget: { pool: this.pool, state: this.stateBytes, timers: this.timers.bytes, effects: this.effects.queue.bytes, maxState: this.def.options.maxStateBytes },
+      run: { signals: this.signalsThisRun, updates: this.updatesThisRun, historyLength: workflowInfo().historyLength },
+    };
+    const next = this.timers.table.peek();
+    if (next !== undefined) info.nextTimerAt = new Date(next.at).toISOString();
+    if (this.stats.lastSignalId !== undefined) info.lastSignalId = this.stats.lastSignalId;
+    if (this.stats.startedAt !== undefined) info.startedAt = this.stats.startedAt;
+    if (this.stats.carriedBytes !== undefined) info.carriedBytes = this.stats.carriedBytes;
+    return info;
+  }
+
+  // ---- inbox -----------------------------------------------------------------------------------------
+
+  /** Applies everything in the inbox, in order, then re-arms the timer for the earliest entry. */
+  private drain(): void {
+    for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
+      if ('signal' in entry) this.apply(entry);
+      else if ('stop' in entry) this.requestStop(entry.stop.reason);
+      else this.deadLetter(entry.rejected, entry.rejection);
+    }
+    this.timers.rearm();
+  }
+
+  private apply(entry: SignalEntry): void {
+    const { signal, reply } = entry;
+    if (this.v2 && entry.external && this.agentStatus !== 'running') {
+      return this.refuse(entry, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" is ${this.agentStatus}: signal not applied` });
+    }
+    const ctx = { agentId: this.agentId, kind: this.kind, node: this.node, now: Date.now() };
+    const applied = applySignal(this.def, this.currentState, signal, ctx);
+    if (!applied.ok) return this.refuse(entry, applied.error);
+    const admitted = this.admit(applied.directives, applied.bytes);
+    if (admitted !== undefined) return this.refuse(entry, admitted);
+    this.currentState = applied.state;
+    this.stateBytes = applied.bytes;
+    this.stats.signalsApplied++;
+    this.stats.lastSignalId = signal.id;
+    for (const d of applied.directives) this.carryOut(d);
+    if (reply !== undefined) {
+      const result = applied.result === undefined ? undefined : (applied.result as JsonValue);
+      this.results.set(signal.id, result === undefined ? { ok: true } : isJsonValue(result) ? { ok: true, result } : { ok: true, omitted: 0 });
+      reply.resolve(applied.result);
+    }
+  }
+
+  /** Dead-letters a signal the agent will not apply, and rejects its call (the rejection is kept for retries). */
+  private refuse(entry: SignalEntry, rejection: Rejection): void {
+    this.deadLetter(entry.signal, rejection);
+    if (entry.reply !== undefined) {
+      const outcome: CallOutcome = { ok: false, code: rejection.code, message: rejection.message };
+      this.results.set(entry.signal.id, outcome);
+      entry.reply.reject(failure(rejection));
+    }
+  }
+
+  /** Whether a signal's outcome fits the carry budget; the rejection naming the limit when it does not. */
+  private admit(directives: readonly Directive[], stateBytes: number): Rejection | undefined {
+    let timers = this.timers.bytes;
+    let effects = this.effects.queue.bytes;
+    for (const d of directives) {
+      if (d.kind === 'schedule') timers += this.timers.table.measure(Date.now() + d.delayMs, d.signal);
+      else if (d.kind !== 'stop') effects += this.effects.queue.measure(d);
+      if (this.v2 && d.kind === 'spawn') {
+        const problem = this.checkSpawn(d);
+        if (problem !== undefined) return problem;
+      }
+    }
+    return checkPool({ state: stateBytes, timers, effects }, { maxStateBytes: this.def.options.maxStateBytes, poolBytes: this.pool });
+  }
+
+  private deadLetter(raw: unknown, rejection: Rejection): void {
+    const r = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const letter: DeadLetter = { code: rejection.code, message: cut(rejection.message, DEAD_LETTER_TEXT.message), at: new Date().toISOString() };
+    if (typeof r.id === 'string') letter.signalId = cut(r.id, DEAD_LETTER_TEXT.signalId);
+    if (typeof r.type === 'string') letter.type = cut(r.type, DEAD_LETTER_TEXT.type);
+    this.keepDeadLetter(letter);
+    log.warn('signal dead-lettered', { agentId: this.agentId, code: rejection.code, reason: letter.message, signalId: letter.signalId });
+  }
+
+  private keepDeadLetter(letter: DeadLetter): void {
+    this.deadLetters.push(letter);
+    this.deadLetterBytes += size(letter);
+    while (this.deadLetters.length > this.def.options.deadLetterLimit || this.deadLetterBytes > DEAD_LETTERS_BUDGET_BYTES) {
+      this.deadLetterBytes -= size(this.deadLetters.shift());
+    }
+  }
+
+  // ---- directives ------------------------------------------------------------------------------------
+
+  /** A signal this agent sends: deterministic id (the sandbox's seeded Math.random) and workflow time. */
+  private outbound(s: OutboundSignal): Signal {
+    const attrs: CreateSignalAttrs = { source: s.source ?? this.source, id: newSignalId(Math.random), time: new Date().toISOString() };
+    if (s.subject !== undefined) attrs.subject = s.subject;
+    return createSignal(s.type, s.data, attrs);
+  }
+
+  /** An internal delivery (activity result, fired timer): a fresh signal straight into the inbox. */
+  private deliver(s: OutboundSignal): void {
+    try {
+      this.inbox.push({ signal: this.outbound(s), external: false });
+    } catch (err) {
+      this.deadLetter(s, { code: ErrorCode.INVALID_SIGNAL, message: describe(err) });
+    }
+  }
+
+  private fire(due: readonly TimerEntry[]): void {
+    for (const t of due) this.deliver(t.signal);
+  }
+
+  private carryOut(d: Directive): void {
+    switch (d.kind) {
+      case 'emit':
+      case 'run':
+      case 'spawn':
+        return this.effects.add(d as QueuedEffect);
+      case 'schedule':
+        return this.timers.schedule(Date.now() + d.delayMs, d.signal);
+      case 'stop':
+        return this.requestStop(d.reason);
+    }
+  }
+
+  private checkSpawn(d: SpawnDirective): Rejection | undefined {
+    const def = kinds.get(d.agentKind);
+    if (def === undefined) return { code: ErrorCode.UNKNOWN_KIND, message: `spawn failed: unknown agent kind "${d.agentKind}"` };
+    if (d.state !== undefined && !def.state.safeParse(d.state).success) {
+      return { code: ErrorCode.INVALID_STATE, message: `spawn of ${d.agentKind} "${d.agentId}" failed: state fails the schema` };
+    }
+    return undefined;
+  }
+
+  private dispatchMode(): DispatchMode {
+    // Runs before `runtime-v2` kept emits and spawns going while draining and held only runs back.
+    const draining = this.draining === undefined ? false : this.v2 ? 'holdAll' : 'holdRuns';
+    // Patched: histories recorded before runs waited for the mount started them at once (replay-safe).
+    const mountPending = this.hosting.pending && (this.v2 || patched(PATCH_RUNS_WAIT_FOR_MOUNT));
+    return { draining, mountPending, coalesce: this.v2 };
+  }
+
+  // ---- continue-as-new -------------------------------------------------------------------------------
+
+  private usage() {
+    const info = workflowInfo();
+    return {
+      historyLength: info.historyLength,
+      historySize: info.historySize,
+      continueAsNewSuggested: info.continueAsNewSuggested,
+      signals: this.signalsThisRun,
+      updates: this.updatesThisRun,
+      childBudgetSpent: this.effects.queue.childBudgetSpent,
+    };
+  }
+
+  private decision(): ContinueDecision {
+    if (this.agentStatus !== 'running') return undefined;
+    return continueDecision(this.usage(), this.limits);
+  }
+
+  /** While draining, the decision can only harden (the history only grows). */
+  private currentDecision(): ContinueDecision {
+    const now = continueDecision(this.usage(), this.limits);
+    return now?.mode === 'hard' ? now : this.draining;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------------
+
+  private startup(): void {
+    const sa = workflowInfo().typedSearchAttributes;
+    if (sa.get(AgentKindKey) === undefined || sa.get(AgentNodeKey) !== this.node) {
+      upsertSearchAttributes([
+        { key: AgentKindKey, value: this.kind },
+        { key: AgentNodeKey, value: this.node },
+        { key: AgentStatusKey, value: 'running' },
+      ]);
+    }
+    // Not awaited: the agent applies signals while its node mounts it (runs wait for it).
+    if (this.startMount) this.hosting.mount();
+    this.effects.pump();
+  }
+
+  private requestStop(reason: string | undefined): void {
+    if (this.agentStatus !== 'running') return;
+    this.agentStatus = 'stopping';
+    this.stopReason = reason;
+    if (this.v2) {
+      upsertSearchAttributes([{ key: AgentStatusKey, value: 'stopping' }]);
+      const dropped = this.timers.clear();
+      if (dropped > 0) log.info('pending timers dropped by stop', { agentId: this.agentId, timers: dropped });
+    }
+  }
+
+  /**
+   * Stops: applies everything already accepted, lets effects finish (a stopping agent at its history
+   * ceiling drops what has not started instead), unmounts, and completes with the final state.
+   */
+  private async finish(): Promise<AgentResult> {
+    // Runs held back for a continue-as-new that will not happen now: start them, and wait for them below.
+    this.draining = undefined;
+    this.effects.releaseDeferred();
+    this.effects.pump();
+    for (;;) {
+      await condition(() => this.inbox.size > 0 || this.stopSettled());
+      if (this.inbox.size === 0) break;
+      this.drain();
+    }
+    if (!this.effects.idle) {
+      // At the ceiling: what never started is dropped, and activities still running are abandoned.
+      for (const effect of this.effects.dropUnstarted()) {
+        this.deadLetter(undefined, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped before its ${effect.kind} effect could start` });
+      }
+      for (const run of this.effects.runningRuns()) {
+        this.deadLetter(undefined, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped at its history ceiling with ${effectName(run)} still running; its result will not be applied` });
+      }
+    }
+    if (this.def.options.hosted) {
+      await this.hosting.unmount();
+      // Signals that arrived while the node unmounted us are reported, not silently dropped.
+      for (let e = this.inbox.shift(); e !== undefined; e = this.inbox.shift()) {
+        if ('signal' in e) this.deadLetter(e.signal, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped before it could apply this signal` });
+        else if ('rejected' in e) this.deadLetter(e.rejected, e.rejection);
+      }
+    }
+    this.agentStatus = 'stopped';
+    upsertSearchAttributes([{ key: AgentStatusKey, value: 'stopped' }]);
+    const result: AgentResult = { state: this.currentState, info: this.info() };
+    if (this.stopReason !== undefined) result.reason = this.stopReason;
+    return result;
+  }
+
+  /** A stop can complete: effects have finished, or the run is at its ceiling (then unstarted ones are dropped). */
+  private stopSettled(): boolean {
+    if (!allHandlersFinished()) return false;
+    if (this.effects.idle) return true;
+    const atCeiling = continueDecision(this.usage(), this.limits)?.mode === 'hard';
+    return atCeiling && !this.effects.queue.busyBesidesActivities;
+  }
+}
