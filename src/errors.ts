@@ -48,6 +48,11 @@ export const ErrorCode = {
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   /** The agent already has Temporal's maximum of 10 calls (updates) in flight. Retryable. */
   CALL_LIMIT: 'CALL_LIMIT',
+  /**
+   * Temporal refused a message for now: the agent is continuing-as-new ("workflow is closing"), or its run
+   * is at a per-run message limit. Retryable, shortly.
+   */
+  AGENT_BUSY: 'AGENT_BUSY',
   /** A call whose signal id was already applied, and whose result is no longer kept (or was never a call). */
   DUPLICATE_SIGNAL: 'DUPLICATE_SIGNAL',
   /** A node host operation for an agent that is not mounted on that node. */

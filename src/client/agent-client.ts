@@ -13,19 +13,12 @@
  *
  * @module
  */
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { agentWorkflowId, assertAgentId } from '../agent/agent-id.js';
 import type { AgentDefinition, CallParams, CallResult, StateOf } from '../agent/define-agent.js';
 import { checkHistoryLimits } from '../agent/limits.js';
-import { AgentClusterError, ErrorCode, isAgentClusterError } from '../errors.js';
+import { AgentClusterError, ErrorCode } from '../errors.js';
 import {
   callUpdate,
   infoQuery,
@@ -41,6 +34,7 @@ import {
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../search-attributes.js';
 import { isJsonValue, parseSignalInput, parseSignalJson, type Signal } from '../signal/index.js';
 import { subscribeMessage, topicWorkflowId, unsubscribeMessage, type SubscriptionRequest } from '../topic/index.js';
+import { toAgentError, type AgentOperation } from './errors.js';
 import { Outbox } from './outbox.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
@@ -99,7 +93,7 @@ export class AgentClient {
     this.source = options.source ?? '/client';
     for (const k of options.kinds) this.kinds.set(k.name, k);
     const deliver = (agentId: string, signals: Signal[], asBatch: boolean): Promise<void> =>
-      this.mapErrors(agentId, () => (asBatch ? this.handle(agentId).signal(signalsMessage, signals) : this.handle(agentId).signal(signalMessage, signals[0])));
+      this.mapErrors(agentId, 'signal', () => (asBatch ? this.handle(agentId).signal(signalsMessage, signals) : this.handle(agentId).signal(signalMessage, signals[0])));
     this.outbox = options.coalesce === false ? { send: (agentId, signals, _bytes, asBatch) => deliver(agentId, signals, asBatch) } : new Outbox(deliver);
   }
 
@@ -222,23 +216,23 @@ export class AgentClient {
         : [args[1] as string, { ...(args[4] as object | undefined), type: args[2] as string, data: args[3] } as SignalLike];
     const signal = this.signal(input);
     this.checkSize(signal, `signal ${signal.id}`);
-    return this.mapErrors(agentId, () => this.handle(agentId).executeUpdate(callUpdate, { args: [signal], updateId: signal.id }));
+    return this.mapErrors(agentId, 'update', () => this.handle(agentId).executeUpdate(callUpdate, { args: [signal], updateId: signal.id }));
   }
 
   /** The agent's current state. */
   async state<S = unknown>(agentId: string): Promise<S> {
-    return this.mapErrors(agentId, () => this.handle(agentId).query(stateQuery)) as Promise<S>;
+    return this.mapErrors(agentId, 'query', () => this.handle(agentId).query(stateQuery)) as Promise<S>;
   }
 
   /** Kind, home node, status, counters and dead letters. */
   async info(agentId: string): Promise<AgentInfo> {
-    return this.mapErrors(agentId, () => this.handle(agentId).query(infoQuery));
+    return this.mapErrors(agentId, 'query', () => this.handle(agentId).query(infoQuery));
   }
 
   /** Asks the agent to stop once the signals it accepted are applied; resolves with its final state. */
   async stop(agentId: string, reason?: string): Promise<AgentResult> {
     const handle = this.handle(agentId);
-    await this.mapErrors(agentId, () => handle.signal(stopMessage, reason === undefined ? {} : { reason }));
+    await this.mapErrors(agentId, 'stop', () => handle.signal(stopMessage, reason === undefined ? {} : { reason }));
     return (await handle.result()) as AgentResult;
   }
 
@@ -289,27 +283,11 @@ export class AgentClient {
     return bytes;
   }
 
-  private async mapErrors<T>(agentId: string, fn: () => Promise<T>): Promise<T> {
+  private async mapErrors<T>(agentId: string, op: AgentOperation, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw toAgentError(agentId, err);
+      throw toAgentError(agentId, err, op);
     }
   }
-}
-
-/** Maps Temporal client errors to {@link AgentClusterError}s with stable codes. */
-export function toAgentError(agentId: string, err: unknown): unknown {
-  if (isAgentClusterError(err)) return err;
-  if (err instanceof WorkflowNotFoundError || (err instanceof Error && /not found|already completed/i.test(err.message) && !(err instanceof WorkflowUpdateFailedError))) {
-    return new AgentClusterError(ErrorCode.AGENT_NOT_FOUND, `no running agent "${agentId}"`, { cause: err });
-  }
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause;
-    if (cause instanceof ApplicationFailure) {
-      const code = (Object.values(ErrorCode) as string[]).includes(cause.type ?? '') ? (cause.type as ErrorCode) : ErrorCode.SIGNAL_REJECTED;
-      return new AgentClusterError(code, `agent "${agentId}" rejected the signal: ${cause.message}`, { cause: err, details: { rejectedAs: cause.type } });
-    }
-  }
-  return err;
 }

@@ -10,6 +10,8 @@ import { MAX_AGENT_ID_BYTES } from '../../src/agent/agent-id.js';
 import { ErrorCode } from '../../src/errors.js';
 import { AgentClient, TEMPORAL_PAYLOAD_LIMIT_BYTES } from '../../src/client/agent-client.js';
 import { parseSignalJson } from '../../src/signal/index.js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { loadAgent } from '../fixtures/workflows/load-agent.js';
 import { createDevServerEnv, freshId, startNodeWorkers, type NodeWorkers } from '../helpers/engines.js';
 
 let env: TestWorkflowEnvironment;
@@ -19,7 +21,7 @@ let agents: AgentClient;
 beforeAll(async () => {
   env = await createDevServerEnv();
   workers = await startNodeWorkers(env.nativeConnection, ['node-a', 'node-b']);
-  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, probeAgent], taskQueue: workers.taskQueue });
+  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, probeAgent, loadAgent], taskQueue: workers.taskQueue });
 });
 
 afterAll(async () => {
@@ -63,6 +65,29 @@ describe('dev server engine', () => {
     const found = await eventually(() => list(`AgentStatus = 'stopped' AND WorkflowId = 'agent/${id}'`), (ids) => ids.length === 1);
     expect(found).toEqual([`agent/${id}`]);
   });
+
+  it('shows AgentStatus = stopping while a stopping agent waits for its activity, then stopped', async () => {
+    const id = freshId('stopping');
+    await agents.startAgent(loadAgent, id, { node: 'node-a' });
+    await agents.send(id, { type: 'load.hold', data: { activity: 'neverReturns', startToCloseMs: 4_000 } });
+    const stopped = agents.stop(id, 'maintenance');
+    const stopping = await eventually(() => list(`AgentStatus = 'stopping' AND ExecutionStatus = 'Running' AND WorkflowId = 'agent/${id}'`), (ids) => ids.length === 1);
+    expect(stopping).toEqual([`agent/${id}`]);
+    // The activity times out after 4 s; its failure is applied before the agent completes.
+    const result = await stopped;
+    expect(result).toMatchObject({ reason: 'maintenance', state: { failures: [expect.stringMatching(/START_TO_CLOSE/)] }, info: { status: 'stopped' } });
+    expect(await eventually(() => list(`AgentStatus = 'stopped' AND ExecutionStatus = 'Completed' AND WorkflowId = 'agent/${id}'`), (ids) => ids.length === 1)).toHaveLength(1);
+  });
+
+  it('finds a terminated agent by ExecutionStatus, and not among live agents (AgentStatus alone still says running)', async () => {
+    const id = freshId('killed');
+    await agents.startAgent(accumulatorAgent, id, { node: 'node-a' });
+    await agents.handle(id).terminate('test');
+    const workflowId = `agent/${id}`;
+    expect(await eventually(() => list(`ExecutionStatus = 'Terminated' AND AgentKind = 'accumulator' AND WorkflowId = '${workflowId}'`), (ids) => ids.length === 1)).toEqual([workflowId]);
+    expect(await list(`AgentStatus = 'running' AND ExecutionStatus = 'Running' AND WorkflowId = '${workflowId}'`)).toEqual([]);
+    expect(await list(`AgentStatus = 'running' AND WorkflowId = '${workflowId}'`)).toEqual([workflowId]);
+  });
 });
 
 describe('agent runtime on the dev server', () => {
@@ -84,6 +109,33 @@ describe('agent runtime on the dev server', () => {
     await agents.send(id, { type: 'probe.measure' });
     const state = await eventually(() => agents.state<{ samples: Array<{ nodeId: string }> }>(id), (s) => s.samples.length === 1);
     expect(state.samples[0]?.nodeId).toBe('node-b');
+  });
+});
+
+describe('Temporal limits surface as typed errors', () => {
+  it('refuses an 11th call in flight with CALL_LIMIT (retryable), not a raw gRPC error', async () => {
+    // An agent whose workflow no worker runs: its calls stay in flight. A client without the SDK's ~40 s of
+    // RESOURCE_EXHAUSTED retries shows the limit at once.
+    const connection = await Connection.connect({
+      address: env.address,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 1 }))],
+    });
+    try {
+      const stuck = new AgentClient({ client: new Client({ connection }), kinds: [accumulatorAgent], taskQueue: `nobody-${freshId('q')}` });
+      const id = freshId('busy');
+      await stuck.startAgent(accumulatorAgent, id, { node: 'node-a' });
+      const calls = Array.from({ length: 12 }, () => stuck.call(accumulatorAgent, id, 'accumulator.add', { amount: 1 }).then(() => 'ok', (err: unknown) => err));
+      const first = await Promise.race(calls);
+      expect(first).toMatchObject({ code: ErrorCode.CALL_LIMIT, terminal: false, message: expect.stringMatching(/10 calls in flight/) });
+      await new Promise((r) => setTimeout(r, 500)); // the 12th is refused just after the 11th
+      await stuck.handle(id).terminate('test over');
+      const codes = (await Promise.all(calls)).map((o) => (o as { code?: string }).code ?? String(o));
+      // At least 2 of 12 were refused at the limit; the rest were in flight when the workflow was terminated.
+      expect(codes.filter((c) => c === ErrorCode.CALL_LIMIT).length).toBeGreaterThanOrEqual(2);
+      expect(codes.filter((c) => c !== ErrorCode.CALL_LIMIT)).toEqual(codes.filter((c) => c !== ErrorCode.CALL_LIMIT).map(() => ErrorCode.AGENT_NOT_FOUND));
+    } finally {
+      await connection.close();
+    }
   });
 });
 

@@ -68,6 +68,14 @@ export function activityError(err: unknown): { message: string; type: string | n
   return { message: describe(cause), type: null };
 }
 
+/** The code of a failed emit, from the failure type core gives it. */
+function emitFailureCode(err: unknown): ErrorCode {
+  const type = err instanceof ApplicationFailure ? err.type : undefined;
+  if (type === 'ExternalWorkflowExecutionNotFound') return ErrorCode.AGENT_NOT_FOUND;
+  if (type === 'SignalCountLimitExceeded') return ErrorCode.AGENT_BUSY;
+  return ErrorCode.ACTION_FAILED;
+}
+
 function retryPolicy(r: NonNullable<RunDirective['retry']>): RetryPolicy {
   const policy: RetryPolicy = {};
   if (r.maximumAttempts !== undefined) policy.maximumAttempts = r.maximumAttempts;
@@ -188,7 +196,8 @@ export class Effects {
     const sent =
       'topic' in to ? handle.signal(publishMessage, signals[0]) : signals.length === 1 ? handle.signal(signalMessage, signals[0]) : handle.signal(signalsMessage, signals);
     sent.then(done, (err: unknown) => {
-      for (const signal of signals) this.host.deadLetter(signal, { code: ErrorCode.AGENT_NOT_FOUND, message: `emit to ${target} failed: ${describe(err)}` });
+      const code = emitFailureCode(err);
+      for (const signal of signals) this.host.deadLetter(signal, { code, message: `emit to ${target} failed: ${describe(err)}` });
       done();
     });
   }
