@@ -25,6 +25,7 @@ import { createActivities, AgentHost } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
 import { accumulatorAgent, probeAgent, type ProbeState } from '../src/examples/index.js';
 import { AgentClient } from '../src/client/agent-client.js';
+import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
 import { startDevServer } from '../src/infra/dev-server.js';
 import { waitFor } from '../src/infra/wait.js';
 import { createSignal } from '../src/signal/index.js';
@@ -63,7 +64,7 @@ function editFirstCall(history: History, edit: (signal: Record<string, unknown>)
 const server = await startDevServer({ port: 0, uiPort: false });
 try {
   const native = await NativeConnection.connect({ address: server.address });
-  const bundle = await bundleWorkflowCode({ workflowsPath: TEST_WORKFLOWS });
+  const bundle = await bundleWorkflowCode({ workflowsPath: TEST_WORKFLOWS, preloadModules: [...WORKFLOW_PRELOAD_MODULES] });
   const neverReturns = async (): Promise<never> => {
     await Context.current().cancelled;
     throw new Error('unreachable');

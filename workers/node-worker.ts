@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, AgentHost } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
+import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
 import type { NodeConfig } from '../src/infra/config.js';
 import { temporalLogger, type Pino } from '../src/infra/logger.js';
 
@@ -47,9 +48,9 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
   const identity = `${config.NODE_ID}@${os.hostname()}:${process.pid}`;
   const shutdownGraceTime = config.SHUTDOWN_GRACE_MS;
 
-  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = config.WORKFLOW_BUNDLE_PATH
+  const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: WORKFLOWS_PATH };
+    : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...WORKFLOW_PRELOAD_MODULES] } };
   const workflows = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

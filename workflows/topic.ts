@@ -15,8 +15,10 @@ import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, getE
 import { agentWorkflowId } from '../src/agent/agent-id.js';
 import { DEFAULT_RUN_LIMITS, continueDecision } from '../src/agent/limits.js';
 import { signalMessage } from '../src/messages.js';
+import { jsonByteLength } from '../src/agent/json-size.js';
 import {
   Fanout,
+  TOPIC_BUDGET,
   publishMessage,
   subscribeMessage,
   subscribersQuery,
@@ -28,11 +30,13 @@ import {
 
 /** Sends in flight at most (Temporal's limit of pending outgoing signals per run is 2,000). */
 export const TOPIC_SENDS_IN_FLIGHT = 500;
+const size = (value: unknown): number => jsonByteLength(value) ?? 0;
+
 /** The failure type core gives a signal to a workflow that does not exist (or has closed). */
 const NOT_FOUND = 'ExternalWorkflowExecutionNotFound';
 
 export async function topic(input: TopicInput): Promise<void> {
-  const fanout = new Fanout(input.fanout ?? { subscribers: input.subscribers ?? [], published: input.published ?? 0 });
+  const fanout = new Fanout(size, input.fanout ?? { subscribers: input.subscribers ?? [], published: input.published ?? 0 });
   const stats = { duplicatesIgnored: 0, refused: 0, generation: 0, ...input.stats };
   const refusals: string[] = [];
   let inFlight = 0;
@@ -56,16 +60,18 @@ export async function topic(input: TopicInput): Promise<void> {
   setHandler(subscribeMessage, (req: SubscriptionRequest) => {
     signalsThisRun++;
     const ids = agentIds(req);
-    if (ids !== undefined) fanout.subscribe(ids);
+    if (ids !== undefined && fanout.subscribe(ids) === 'too-large') refuse(`subscription of ${ids.length} agents refused: the subscriber list would pass ${TOPIC_BUDGET.subscribersBytes} bytes`);
   });
   setHandler(unsubscribeMessage, (req: SubscriptionRequest) => {
     signalsThisRun++;
     const ids = agentIds(req);
-    if (ids !== undefined) fanout.unsubscribe(ids);
+    if (ids !== undefined && fanout.unsubscribe(ids) === 'too-large') refuse('unsubscription refused: too many operations queued');
   });
   setHandler(publishMessage, (signal) => {
     signalsThisRun++;
-    if (!fanout.publish(signal)) stats.duplicatesIgnored++;
+    const outcome = fanout.publish(signal);
+    if (outcome === 'duplicate') stats.duplicatesIgnored++;
+    else if (outcome === 'too-large') refuse(`publication refused: queued publications would pass ${TOPIC_BUDGET.opsBytes} bytes`);
   });
   setHandler(subscribersQuery, () => fanout.list());
   setHandler(topicInfoQuery, () => ({

@@ -16,4 +16,4 @@ export {
   type TopicInfo,
   type TopicInput,
 } from './messages.js';
-export { Fanout, TOPIC_DEDUPE_WINDOW, type FanoutState, type TopicOp } from './fanout.js';
+export { Fanout, TOPIC_BUDGET, TOPIC_DEDUPE_WINDOW, type FanoutOutcome, type FanoutState, type TopicOp } from './fanout.js';

@@ -25,7 +25,7 @@ import { DEFAULT_AGENT_OPTIONS } from '../../src/agent/define-agent.js';
 import { ErrorCode } from '../../src/errors.js';
 import { createHostActivities } from '../../activities/host/index.js';
 import { AgentHost } from '../../activities/index.js';
-import { Fanout } from '../../src/topic/index.js';
+import { Fanout, TOPIC_BUDGET } from '../../src/topic/index.js';
 import { createSignal } from '../../src/signal/index.js';
 
 const size = (v: unknown): number => jsonByteLength(v) ?? 0;
@@ -287,6 +287,18 @@ describe('node-internal activities', () => {
 });
 
 describe('topic fan-out', () => {
+  it('refuses what would outgrow its carried budget, and counts bytes back down as it goes', () => {
+    const f = new Fanout(size);
+    expect(f.publish({ id: 'big', data: 'x'.repeat(TOPIC_BUDGET.opsBytes) })).toBe('too-large');
+    expect(f.publish({ id: 'big', data: 'small' })).toBe('queued'); // a refused id is not remembered as published
+    const many = Array.from({ length: 30_000 }, (_, i) => `subscriber-with-a-long-name-${i}`);
+    expect(f.subscribe(many)).toBe('too-large');
+    expect(f.subscribe(many.slice(0, 1_000))).toBe('queued');
+    for (let s = f.next(); s !== undefined; s = f.next()) void s;
+    expect(f.bytes.ops).toBe(0);
+    expect(f.bytes.subscribers).toBe(many.slice(0, 1_000).reduce((n, id) => n + size(id), 0));
+  });
+
   const drainAll = (f: Fanout): Array<[string, unknown]> => {
     const out: Array<[string, unknown]> = [];
     for (let s = f.next(); s !== undefined; s = f.next()) out.push([s.agentId, s.signal]);
@@ -294,7 +306,7 @@ describe('topic fan-out', () => {
   };
 
   it('sends each publication to every subscriber, in order, and subscription changes between publications', () => {
-    const f = new Fanout();
+    const f = new Fanout(size);
     f.subscribe(['a', 'b']);
     f.publish({ id: '1' });
     f.subscribe(['c']);
@@ -310,19 +322,19 @@ describe('topic fan-out', () => {
   });
 
   it('resumes a fan-out where it stopped after continue-as-new', () => {
-    const f = new Fanout();
+    const f = new Fanout(size);
     f.subscribe(['a', 'b', 'c']);
     f.publish({ id: '1' });
     expect(f.next()?.agentId).toBe('a');
-    const g = new Fanout(JSON.parse(JSON.stringify(f.toJSON())));
+    const g = new Fanout(size, JSON.parse(JSON.stringify(f.toJSON())));
     expect(drainAll(g).map(([id]) => id)).toEqual(['b', 'c']);
   });
 
   it('ignores a publication it has already seen, and skips a subscriber dropped mid-fan-out', () => {
-    const f = new Fanout();
+    const f = new Fanout(size);
     f.subscribe(['a', 'b', 'c']);
-    expect(f.publish({ id: 'x' })).toBe(true);
-    expect(f.publish({ id: 'x' })).toBe(false);
+    expect(f.publish({ id: 'x' })).toBe('queued');
+    expect(f.publish({ id: 'x' })).toBe('duplicate');
     expect(f.next()?.agentId).toBe('a');
     f.drop('a');
     f.drop('c');

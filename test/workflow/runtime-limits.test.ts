@@ -131,6 +131,22 @@ describe('state', () => {
   });
 });
 
+describe('shared modules (workflows/preload.ts)', () => {
+  it('validates with zod formats and regexes in many agents of one worker, each correct, none failing a task', async () => {
+    const ids = [freshId('fmt'), freshId('fmt'), freshId('fmt')];
+    for (const id of ids) await agents.startAgent(loadAgent, id);
+    const ref = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+    for (const [i, id] of ids.entries()) {
+      expect(await agents.call(loadAgent, id, 'load.contact', { email: `a${i}@example.com`, day: '2026-11-22', ref, tag: `t-${i}` })).toBe(ref);
+      await expect(agents.call(loadAgent, id, 'load.contact', { email: 'not-an-email', day: '2026-13-40', ref: 'x', tag: 'u-1' })).rejects.toMatchObject({
+        code: ErrorCode.INVALID_PARAMS,
+        message: expect.stringMatching(/email[\s\S]*day[\s\S]*ref[\s\S]*tag/),
+      });
+    }
+    for (const id of ids) expect(count(await historyEventTypes(agents.handle(id)), 'WORKFLOW_TASK_FAILED')).toBe(0);
+  });
+});
+
 describe('idempotent calls', () => {
   it('answers a call retried with the same signal id with the original result or rejection, also in a later run', async () => {
     const id = freshId('idem-call');

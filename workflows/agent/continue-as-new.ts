@@ -10,14 +10,57 @@
  *
  * @module
  */
-import { allHandlersFinished, log } from '@temporalio/workflow';
+import { allHandlersFinished, log, workflowInfo } from '@temporalio/workflow';
 import type { CallResultEntry } from '../../src/agent/call-results.js';
 import type { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import type { EffectQueue, QueuedEffect } from '../../src/agent/effect-queue.js';
-import { CARRY_BUDGET_BYTES, type ContinueDecision } from '../../src/agent/limits.js';
+import { CARRY_BUDGET_BYTES, continueDecision, type ContinueDecision, type RunLimits, type RunUsage } from '../../src/agent/limits.js';
 import { jsonByteLength } from '../../src/agent/json-size.js';
 import type { TimerEntry } from '../../src/agent/timer-table.js';
 import type { AgentStats, AgentWorkflowInput, CarriedOver, DeadLetter } from '../../src/messages.js';
+
+/**
+ * The run's use of its limits and the decision they drive: counts the Temporal signals and updates this
+ * run received, and, once a decision is taken, remembers it (draining) — it can only harden after that.
+ */
+export class RunBudget {
+  signals = 0;
+  updates = 0;
+  /** The decision being carried out; undefined while the run carries on. */
+  draining: ContinueDecision;
+
+  constructor(
+    private readonly limits: RunLimits,
+    private readonly childBudgetSpent: () => boolean,
+  ) {}
+
+  usage(): RunUsage {
+    const info = workflowInfo();
+    return {
+      historyLength: info.historyLength,
+      historySize: info.historySize,
+      continueAsNewSuggested: info.continueAsNewSuggested,
+      signals: this.signals,
+      updates: this.updates,
+      childBudgetSpent: this.childBudgetSpent(),
+    };
+  }
+
+  /** The decision now, from the usage alone. */
+  due(): ContinueDecision {
+    return continueDecision(this.usage(), this.limits);
+  }
+
+  /** The decision being carried out, hardened if the run has reached its ceiling meanwhile. */
+  current(): ContinueDecision {
+    const now = this.due();
+    return now?.mode === 'hard' ? now : this.draining;
+  }
+
+  get atCeiling(): boolean {
+    return this.due()?.mode === 'hard';
+  }
+}
 
 /** Nothing blocks continuing-as-new under this decision. */
 export function readyToContinue(effects: EffectQueue, decision: ContinueDecision): boolean {

@@ -15,27 +15,29 @@
  *
  * @module
  */
-import { allHandlersFinished, condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { adoptState, applySignal, checkState, type Rejection } from '../../src/agent/apply.js';
-import { DEAD_LETTERS_BUDGET_BYTES, checkPool, poolBytes } from '../../src/agent/budget.js';
+import { admit, poolBytes } from '../../src/agent/budget.js';
 import { CallResults, type CallOutcome } from '../../src/agent/call-results.js';
 import { normaliseCarried } from '../../src/agent/carry.js';
+import { DeadLetters } from '../../src/agent/dead-letters.js';
 import { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import type { AgentDefinition } from '../../src/agent/define-agent.js';
 import type { Directive, OutboundSignal, SpawnDirective } from '../../src/agent/directives.js';
 import type { DispatchMode, QueuedEffect } from '../../src/agent/effect-queue.js';
-import { DEAD_LETTER_TEXT, continueDecision, runLimits, type ContinueDecision, type RunLimits } from '../../src/agent/limits.js';
+import { runLimits, type ContinueDecision } from '../../src/agent/limits.js';
 import { jsonByteLength } from '../../src/agent/json-size.js';
 import type { TimerEntry } from '../../src/agent/timer-table.js';
 import { ErrorCode } from '../../src/errors.js';
-import type { AgentInfo, AgentResult, AgentStats, AgentWorkflowInput, DeadLetter } from '../../src/messages.js';
+import type { AgentInfo, AgentResult, AgentStats, AgentWorkflowInput } from '../../src/messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey, type AgentStatus } from '../../src/search-attributes.js';
 import { createSignal, isJsonValue, newSignalId, type CreateSignalAttrs, type JsonValue, type Signal } from '../../src/signal/index.js';
-import { carryInput, readyToContinue } from './continue-as-new.js';
+import { RunBudget, carryInput, readyToContinue } from './continue-as-new.js';
 import { Effects, describe } from './effects.js';
 import { failure, registerHandlers } from './handlers.js';
 import { Hosting } from './hosting.js';
 import { Inbox, type SignalEntry } from './inbox.js';
+import { settleStop } from './stop.js';
 import { kinds } from './kinds.js';
 import { Timers } from './timers.js';
 
@@ -52,14 +54,6 @@ export function size(value: unknown): number {
   return jsonByteLength(value) ?? 0;
 }
 
-function effectName(e: QueuedEffect): string {
-  return e.kind === 'run' ? `activity "${e.activity}"` : e.kind;
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 export class AgentRuntime<S> {
   readonly agentId: string;
   readonly node: string;
@@ -69,22 +63,19 @@ export class AgentRuntime<S> {
   readonly results: CallResults;
   private currentState: S;
   private stateBytes: number;
-  private readonly deadLetters: DeadLetter[];
-  private deadLetterBytes = 0;
+  private readonly deadLetters: DeadLetters;
   private readonly timers: Timers;
   private readonly effects: Effects;
   private readonly hosting: Hosting;
   private readonly stats: AgentStats;
-  private readonly limits: RunLimits;
+  /** This run's use of its limits, and the continue-as-new decision they drive. */
+  private readonly thisRun: RunBudget;
   private readonly pool: number;
   private readonly source: string;
   private readonly v2: boolean;
   private readonly startMount: boolean;
   private agentStatus: AgentStatus = 'running';
   private stopReason: string | undefined;
-  private draining: ContinueDecision;
-  private signalsThisRun = 0;
-  private updatesThisRun = 0;
 
   constructor(
     readonly def: AgentDefinition<S>,
@@ -101,10 +92,9 @@ export class AgentRuntime<S> {
     this.stateBytes = initial.bytes;
     this.seen = new DedupeWindow(def.options.dedupeWindow, carried?.seen ?? []);
     this.results = new CallResults(size, carried?.results ?? []);
-    this.deadLetters = [];
-    for (const letter of carried?.deadLetters ?? []) this.keepDeadLetter(letter);
+    this.deadLetters = new DeadLetters(def.options.deadLetterLimit, size, carried?.deadLetters ?? []);
     this.stats = carried?.stats ?? { signalsApplied: 0, duplicatesIgnored: 0, generation: 0, startedAt: new Date().toISOString() };
-    this.limits = runLimits(def.options.maxHistoryEvents, input.limits);
+    this.thisRun = new RunBudget(runLimits(def.options.maxHistoryEvents, input.limits), () => this.effects.queue.childBudgetSpent);
     this.pool = poolBytes(def.options);
     this.startMount = def.options.hosted && (this.stats.generation === 0 || carried?.mountPending === true);
     for (const signal of carried?.inbox ?? []) this.inbox.push({ signal, external: true });
@@ -118,8 +108,8 @@ export class AgentRuntime<S> {
       status: () => this.agentStatus,
       state: () => this.currentState,
       info: () => this.info(),
-      countSignal: () => void this.signalsThisRun++,
-      countUpdate: () => void this.updatesThisRun++,
+      countSignal: () => void this.thisRun.signals++,
+      countUpdate: () => void this.thisRun.updates++,
       duplicateIgnored: () => void this.stats.duplicatesIgnored++,
     });
     this.effects = new Effects(
@@ -156,17 +146,17 @@ export class AgentRuntime<S> {
       if (this.agentStatus === 'stopping') return this.finish();
       const decision = this.decision();
       if (decision === undefined) continue;
-      if (this.draining === undefined) log.info('continue-as-new due', { agentId: this.agentId, mode: decision.mode, reason: decision.reason });
-      this.draining = decision;
+      if (this.thisRun.draining === undefined) log.info('continue-as-new due', { agentId: this.agentId, mode: decision.mode, reason: decision.reason });
+      this.thisRun.draining = decision;
       // Effects (and calls awaiting replies) finish in this run; a hard decision does not wait for activities.
-      await condition(() => this.inbox.size > 0 || readyToContinue(this.effects.queue, this.currentDecision()));
-      const now = this.currentDecision();
+      await condition(() => this.inbox.size > 0 || readyToContinue(this.effects.queue, this.thisRun.current()));
+      const now = this.thisRun.current();
       if (this.inbox.size > 0 || !readyToContinue(this.effects.queue, now)) continue;
       await continueAsNew<(input: AgentWorkflowInput) => Promise<AgentResult>>(
         carryInput(this.input, {
           state: this.currentState,
           seen: this.seen,
-          deadLetters: this.deadLetters,
+          deadLetters: this.deadLetters.list(),
           timers: this.timers.table.toJSON(),
           effects: this.effects.carry(now?.mode === 'hard'),
           results: this.results.toJSON(),
@@ -206,9 +196,9 @@ export class AgentRuntime<S> {
       queuedEffects: this.effects.queue.queued,
       timers: this.timers.count,
       dedupeWindow: { size: this.seen.size, capacity: this.seen.capacity },
-      deadLetters: this.deadLetters,
+      deadLetters: this.deadLetters.list(),
       budget: { pool: this.pool, state: this.stateBytes, timers: this.timers.bytes, effects: this.effects.queue.bytes, maxState: this.def.options.maxStateBytes },
-      run: { signals: this.signalsThisRun, updates: this.updatesThisRun, historyLength: workflowInfo().historyLength },
+      run: { signals: this.thisRun.signals, updates: this.thisRun.updates, historyLength: workflowInfo().historyLength },
     };
     const next = this.timers.table.peek();
     if (next !== undefined) info.nextTimerAt = new Date(next.at).toISOString();
@@ -262,36 +252,26 @@ export class AgentRuntime<S> {
     }
   }
 
-  /** Whether a signal's outcome fits the carry budget; the rejection naming the limit when it does not. */
+  /**
+   * Whether a signal's outcome can be committed: its spawns can start (v2 checks before committing), and
+   * its state, timers and effects fit the carry budget. The rejection naming the problem otherwise.
+   */
   private admit(directives: readonly Directive[], stateBytes: number): Rejection | undefined {
-    let timers = this.timers.bytes;
-    let effects = this.effects.queue.bytes;
     for (const d of directives) {
-      if (d.kind === 'schedule') timers += this.timers.table.measure(Date.now() + d.delayMs, d.signal);
-      else if (d.kind !== 'stop') effects += this.effects.queue.measure(d);
-      if (this.v2 && d.kind === 'spawn') {
-        const problem = this.checkSpawn(d);
-        if (problem !== undefined) return problem;
-      }
+      const problem = this.v2 && d.kind === 'spawn' ? this.checkSpawn(d) : undefined;
+      if (problem !== undefined) return problem;
     }
-    return checkPool({ state: stateBytes, timers, effects }, { maxStateBytes: this.def.options.maxStateBytes, poolBytes: this.pool });
+    return admit(directives, stateBytes, {
+      now: Date.now(),
+      limits: { maxStateBytes: this.def.options.maxStateBytes, poolBytes: this.pool },
+      timers: { bytes: this.timers.bytes, measure: (at, signal) => this.timers.table.measure(at, signal) },
+      effects: this.effects.queue,
+    });
   }
 
   private deadLetter(raw: unknown, rejection: Rejection): void {
-    const r = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const letter: DeadLetter = { code: rejection.code, message: cut(rejection.message, DEAD_LETTER_TEXT.message), at: new Date().toISOString() };
-    if (typeof r.id === 'string') letter.signalId = cut(r.id, DEAD_LETTER_TEXT.signalId);
-    if (typeof r.type === 'string') letter.type = cut(r.type, DEAD_LETTER_TEXT.type);
-    this.keepDeadLetter(letter);
+    const letter = this.deadLetters.add(raw, rejection, new Date().toISOString());
     log.warn('signal dead-lettered', { agentId: this.agentId, code: rejection.code, reason: letter.message, signalId: letter.signalId });
-  }
-
-  private keepDeadLetter(letter: DeadLetter): void {
-    this.deadLetters.push(letter);
-    this.deadLetterBytes += size(letter);
-    while (this.deadLetters.length > this.def.options.deadLetterLimit || this.deadLetterBytes > DEAD_LETTERS_BUDGET_BYTES) {
-      this.deadLetterBytes -= size(this.deadLetters.shift());
-    }
   }
 
   // ---- directives ------------------------------------------------------------------------------------
@@ -340,35 +320,15 @@ export class AgentRuntime<S> {
 
   private dispatchMode(): DispatchMode {
     // Runs before `runtime-v2` kept emits and spawns going while draining and held only runs back.
-    const draining = this.draining === undefined ? false : this.v2 ? 'holdAll' : 'holdRuns';
+    const draining = this.thisRun.draining === undefined ? false : this.v2 ? 'holdAll' : 'holdRuns';
     // Patched: histories recorded before runs waited for the mount started them at once (replay-safe).
     const mountPending = this.hosting.pending && (this.v2 || patched(PATCH_RUNS_WAIT_FOR_MOUNT));
     return { draining, mountPending, coalesce: this.v2 };
   }
 
-  // ---- continue-as-new -------------------------------------------------------------------------------
-
-  private usage() {
-    const info = workflowInfo();
-    return {
-      historyLength: info.historyLength,
-      historySize: info.historySize,
-      continueAsNewSuggested: info.continueAsNewSuggested,
-      signals: this.signalsThisRun,
-      updates: this.updatesThisRun,
-      childBudgetSpent: this.effects.queue.childBudgetSpent,
-    };
-  }
-
+  /** Whether this run should continue-as-new now (never while stopping). */
   private decision(): ContinueDecision {
-    if (this.agentStatus !== 'running') return undefined;
-    return continueDecision(this.usage(), this.limits);
-  }
-
-  /** While draining, the decision can only harden (the history only grows). */
-  private currentDecision(): ContinueDecision {
-    const now = continueDecision(this.usage(), this.limits);
-    return now?.mode === 'hard' ? now : this.draining;
+    return this.agentStatus === 'running' ? this.thisRun.due() : undefined;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------------
@@ -398,49 +358,22 @@ export class AgentRuntime<S> {
     }
   }
 
-  /**
-   * Stops: applies everything already accepted, lets effects finish (a stopping agent at its history
-   * ceiling drops what has not started instead), unmounts, and completes with the final state.
-   */
+  /** Completes a stopping agent: see ./stop.ts. */
   private async finish(): Promise<AgentResult> {
-    // Runs held back for a continue-as-new that will not happen now: start them, and wait for them below.
-    this.draining = undefined;
-    this.effects.releaseDeferred();
-    this.effects.pump();
-    for (;;) {
-      await condition(() => this.inbox.size > 0 || this.stopSettled());
-      if (this.inbox.size === 0) break;
-      this.drain();
-    }
-    if (!this.effects.idle) {
-      // At the ceiling: what never started is dropped, and activities still running are abandoned.
-      for (const effect of this.effects.dropUnstarted()) {
-        this.deadLetter(undefined, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped before its ${effect.kind} effect could start` });
-      }
-      for (const run of this.effects.runningRuns()) {
-        this.deadLetter(undefined, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped at its history ceiling with ${effectName(run)} still running; its result will not be applied` });
-      }
-    }
-    if (this.def.options.hosted) {
-      await this.hosting.unmount();
-      // Signals that arrived while the node unmounted us are reported, not silently dropped.
-      for (let e = this.inbox.shift(); e !== undefined; e = this.inbox.shift()) {
-        if ('signal' in e) this.deadLetter(e.signal, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" stopped before it could apply this signal` });
-        else if ('rejected' in e) this.deadLetter(e.rejected, e.rejection);
-      }
-    }
+    await settleStop({
+      agentId: this.agentId,
+      hosted: this.def.options.hosted,
+      inbox: this.inbox,
+      effects: this.effects,
+      hosting: this.hosting,
+      thisRun: this.thisRun,
+      drain: () => this.drain(),
+      deadLetter: (raw, r) => this.deadLetter(raw, r),
+    });
     this.agentStatus = 'stopped';
     upsertSearchAttributes([{ key: AgentStatusKey, value: 'stopped' }]);
     const result: AgentResult = { state: this.currentState, info: this.info() };
     if (this.stopReason !== undefined) result.reason = this.stopReason;
     return result;
-  }
-
-  /** A stop can complete: effects have finished, or the run is at its ceiling (then unstarted ones are dropped). */
-  private stopSettled(): boolean {
-    if (!allHandlersFinished()) return false;
-    if (this.effects.idle) return true;
-    const atCeiling = continueDecision(this.usage(), this.limits)?.mode === 'hard';
-    return atCeiling && !this.effects.queue.busyBesidesActivities;
   }
 }
