@@ -117,7 +117,7 @@ export interface AgentInfo {
   startedAt?: string;
   /** Signals accepted and not yet applied. */
   inbox: number;
-  /** Activities and emits under way. */
+  /** Emits, activities and spawns under way. */
   pendingEffects: number;
   /** Effects waiting for a free slot (or for the next run). */
   queuedEffects: number;

@@ -28,8 +28,11 @@ import {
   type TopicInput,
 } from '../src/topic/index.js';
 
-/** Sends in flight at most (Temporal's limit of pending outgoing signals per run is 2,000). */
-export const TOPIC_SENDS_IN_FLIGHT = 500;
+/**
+ * Sends in flight at most: their completions must not overflow the server's buffer of 100 events per
+ * workflow task (see EFFECTS_IN_FLIGHT in src/agent/limits.ts), far below the 2,000 pending signals allowed.
+ */
+export const TOPIC_SENDS_IN_FLIGHT = 64;
 const size = (value: unknown): number => jsonByteLength(value) ?? 0;
 
 /** The failure type core gives a signal to a workflow that does not exist (or has closed). */

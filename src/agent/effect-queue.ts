@@ -18,7 +18,7 @@
  * @module
  */
 import type { EmitDirective, RunDirective, SpawnDirective } from './directives.js';
-import { EFFECTS_IN_FLIGHT } from './limits.js';
+import { CHILDREN_PER_RUN, EFFECTS_IN_FLIGHT } from './limits.js';
 
 /** A queued effect: the directive as the action returned it (ids and times are filled in when it starts). */
 export type QueuedEffect = EmitDirective | RunDirective | SpawnDirective;
@@ -142,9 +142,9 @@ export class EffectQueue {
     if (mode.draining === 'holdAll') return { step: 'wait', reason: 'draining' };
     if (kind === 'run' && mode.draining === 'holdRuns') return { step: 'defer', entry: this.shift() };
     if (kind === 'run' && mode.mountPending) return { step: 'await-mount', entry: this.shift() };
-    if (kind === 'spawn' && this.childrenThisRun >= EFFECTS_IN_FLIGHT.children) return { step: 'wait', reason: 'child-budget' };
+    if (kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN) return { step: 'wait', reason: 'child-budget' };
     const cls = effectClass(entry.effect);
-    if (cls !== 'children' && this.flying[cls] >= EFFECTS_IN_FLIGHT[cls]) return { step: 'wait', reason: 'cap' };
+    if (this.flying[cls] >= EFFECTS_IN_FLIGHT[cls]) return { step: 'wait', reason: 'cap' };
     this.shift();
     const to = receiver(entry.effect);
     const list = to === undefined || !mode.coalesce ? undefined : this.emitsTo.get(to);
@@ -169,7 +169,7 @@ export class EffectQueue {
   /** The head is a spawn that must wait for the next run (this run's child budget is spent). */
   get childBudgetSpent(): boolean {
     const entry = this.peek();
-    return entry !== undefined && entry.effect.kind === 'spawn' && this.childrenThisRun >= EFFECTS_IN_FLIGHT.children;
+    return entry !== undefined && entry.effect.kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN;
   }
 
   /** Marks entries started together (one batch) as in flight: they hold one slot of their kind until {@link finished}. */

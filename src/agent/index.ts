@@ -55,6 +55,7 @@ export { EffectQueue, type EffectEntry, type QueuedEffect } from './effect-queue
 export { jsonByteLength } from './json-size.js';
 export {
   CARRY_BUDGET_BYTES,
+  CHILDREN_PER_RUN,
   DEFAULT_MAX_STATE_BYTES,
   DEFAULT_RUN_LIMITS,
   EFFECTS_IN_FLIGHT,

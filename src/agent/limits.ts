@@ -6,7 +6,8 @@
  * updates), and terminates a run at 51,200 events or 50 MiB of history. The runtime stays inside all of
  * them by construction:
  *
- * - **Effects in flight** are capped per kind ({@link EFFECTS_IN_FLIGHT}); the rest wait in order.
+ * - **Effects in flight** are capped per kind ({@link EFFECTS_IN_FLIGHT}) so that their completions can
+ *   never overflow the server's buffer of 100 events per workflow task; the rest wait in order.
  * - **Continue-as-new, soft**: at the server's suggestion, at `maxHistoryEvents`, or at the soft signal /
  *   update counts, the run stops starting effects, waits for the ones in flight, and continues-as-new.
  * - **Continue-as-new, hard** (the ceiling): at `historyCeiling` events, 20 MiB of history, 9,000 signals
@@ -35,14 +36,27 @@ export const TEMPORAL_LIMITS = {
   updatesPerRun: 2_000,
   updatesInFlight: 10,
   payloadBytes: 2 * MiB,
+  /** Events arriving while a workflow task runs; past this the server force-fails the task. */
+  bufferedEvents: 100,
 } as const;
 
 /**
- * Effects one run has in flight at most, per kind: outgoing signals (emits), activities (runs and the
- * node host's own), and child workflows (spawns). Children count for the whole run (Temporal keeps an
- * abandoned child pending until it closes), so a run that has spawned this many continues-as-new to spawn more.
+ * Effects one run has in flight at most, per kind: outgoing signals (emits; a coalesced batch is one),
+ * activities (runs and the node host's own), and child workflows being started (spawns).
+ *
+ * The binding limit is not Temporal's 2,000 pending per kind but its buffer of events that arrive while a
+ * workflow task runs: past 100 (`history.maximumBufferedEventsBatch`) the server force-fails the task
+ * (`FORCE_CLOSE_COMMAND`) and the worker replays the whole run. Every effect in flight can complete during
+ * one task: a signal or a child start adds one event, an activity two (started and completed). These caps
+ * keep that at 32 + 2×16 + 16 = 80, leaving room for signals arriving from outside.
  */
-export const EFFECTS_IN_FLIGHT = { signals: 1_000, activities: 1_000, children: 1_000 } as const;
+export const EFFECTS_IN_FLIGHT = { signals: 32, activities: 16, children: 16 } as const;
+
+/**
+ * Children one run may start (Temporal keeps an abandoned child pending until it closes, and allows 2,000
+ * pending per run): a run that has spawned this many continues-as-new to spawn more.
+ */
+export const CHILDREN_PER_RUN = 1_000;
 
 /** Everything a run hands to the next stays under this (the JSON of the continue-as-new input). */
 export const CARRY_BUDGET_BYTES = 1.5 * MiB;
@@ -145,6 +159,6 @@ export function continueDecision(u: RunUsage, l: RunLimits): ContinueDecision {
   if (u.historySize >= l.softHistoryBytes) return { mode: 'soft', reason: `history reached ${u.historySize} bytes` };
   if (u.signals >= l.softSignals) return { mode: 'soft', reason: `${u.signals} signals received this run` };
   if (u.updates >= l.softUpdates) return { mode: 'soft', reason: `${u.updates} calls accepted this run` };
-  if (u.childBudgetSpent) return { mode: 'soft', reason: `spawned ${EFFECTS_IN_FLIGHT.children} agents this run; more are waiting` };
+  if (u.childBudgetSpent) return { mode: 'soft', reason: `spawned ${CHILDREN_PER_RUN} agents this run; more are waiting` };
   return undefined;
 }

@@ -192,7 +192,7 @@ export class AgentRuntime<S> {
       duplicatesIgnored: this.stats.duplicatesIgnored,
       generation: this.stats.generation,
       inbox: this.inbox.size,
-      pendingEffects: inFlight.signals + inFlight.activities,
+      pendingEffects: inFlight.signals + inFlight.activities + inFlight.children,
       queuedEffects: this.effects.queue.queued,
       timers: this.timers.count,
       dedupeWindow: { size: this.seen.size, capacity: this.seen.capacity },
