@@ -1,18 +1,18 @@
 /**
  * The SVG chart of a result, written by hand: stacked panels of horizontal bars (median) with min–max
- * whiskers, one panel per scenario, each on its own linear scale. Pure module.
+ * whiskers, one panel per figure of the scenarios that ran, each on its own linear scale. Pure module.
  *
  * @module
  */
 import { fmt } from './report.js';
-import type { BenchResult } from './result.js';
+import type { BenchResult, SweepResult } from './result.js';
 import type { Spread } from './stats.js';
 
 export interface Bar {
   label: string;
   value: Spread;
-  /** Colour group: the baseline, the runtime, or the batched runtime. */
-  tone: 'bare' | 'runtime' | 'batched' | 'neutral';
+  /** Colour group: the baseline, the runtime, its coalesced or batched sends, or other. */
+  tone: 'bare' | 'runtime' | 'coalesced' | 'batched' | 'neutral';
 }
 
 export interface Panel {
@@ -29,7 +29,7 @@ const BAR_H = 18;
 const GAP = 6;
 const TITLE_H = 26;
 const PANEL_GAP = 16;
-const COLOURS: Record<Bar['tone'], string> = { bare: '#8c8c8c', runtime: '#2f6fb0', batched: '#3f9b5a', neutral: '#b0702f' };
+const COLOURS: Record<Bar['tone'], string> = { bare: '#8c8c8c', runtime: '#2f6fb0', coalesced: '#7a52a8', batched: '#3f9b5a', neutral: '#b0702f' };
 
 /** Escapes text for XML content and attributes. */
 export function xmlEscape(s: string): string {
@@ -83,68 +83,92 @@ export function barChart(title: string, panels: readonly Panel[]): string {
   ].join('\n');
 }
 
-function baselineBars(r: BenchResult, key: 'perSignalMs' | 'rssPerAgentKiB'): Bar[] {
-  return r.sweep.baselines.map((b) => ({
+function baselineBars(sweep: SweepResult, key: 'perSignalMs' | 'rssPerAgentKiB'): Bar[] {
+  return sweep.baselines.map((b) => ({
     label: `${fmt(b.agents)} bare (${b.subject === 'bare-own-bundle' ? 'own' : 'bench'} bundle)`,
     value: b[key],
     tone: 'bare',
   }));
 }
 
-/** The benchmark's chart: throughput, latency, micro figures, and the sweep. */
+const kb = (bytes: number): string => `${fmt(bytes / 1024)} KB`;
+
+/** The benchmark's chart: one panel per figure of the groups that ran. */
 export function benchChart(r: BenchResult): string {
-  const tp = r.throughput;
-  const lat = r.latency;
+  const { throughput: tp, latency: lat, micro, sweep, state } = r;
   const millions = (s: Spread): Spread => ({ min: s.min / 1e6, median: s.median / 1e6, max: s.max / 1e6, runs: s.runs.map((v) => v / 1e6) });
-  const panels: Panel[] = [
-    {
-      title: 'Runtime ÷ bare Temporal (throughput: higher is better; latency: lower is better)',
-      ref: 1,
-      bars: [
-        { label: 'throughput, send', value: tp.ratios.runtimeOverBare, tone: 'runtime' },
-        { label: 'throughput, sendBatch', value: tp.ratios.batchedOverBare, tone: 'batched' },
-        { label: 'latency p50', value: lat.ratios.p50, tone: 'runtime' },
-        { label: 'latency p95', value: lat.ratios.p95, tone: 'runtime' },
-        { label: 'latency p99', value: lat.ratios.p99, tone: 'runtime' },
-      ],
-    },
-    {
+  const ratioBars: Bar[] = [
+    ...(tp === undefined
+      ? []
+      : [
+          { label: 'throughput, send', value: tp.ratios.runtimeOverBare, tone: 'runtime' as const },
+          { label: 'throughput, coalesced send', value: tp.ratios.coalescedOverBare, tone: 'coalesced' as const },
+          { label: 'throughput, sendBatch', value: tp.ratios.batchedOverBare, tone: 'batched' as const },
+        ]),
+    ...(lat === undefined
+      ? []
+      : (['p50', 'p95', 'p99'] as const).map((p) => ({ label: `latency ${p}`, value: lat.ratios[p], tone: 'runtime' as const }))),
+  ];
+  const panels: Panel[] = [];
+  if (ratioBars.length > 0) {
+    panels.push({ title: 'Runtime ÷ bare Temporal (throughput: higher is better; latency: lower is better)', ref: 1, bars: ratioBars });
+  }
+  if (tp !== undefined) {
+    panels.push({
       title: `Throughput, signals/s (${tp.agents} × ${tp.signalsPerAgent}; higher is better)`,
       bars: [
         { label: 'bare Temporal signal', value: tp.bare, tone: 'bare' },
         { label: 'runtime send (jido.signal)', value: tp.runtime, tone: 'runtime' },
+        { label: 'runtime send, coalesced', value: tp.coalesced, tone: 'coalesced' },
         { label: `runtime sendBatch of ${tp.batchSize}`, value: tp.batched, tone: 'batched' },
       ],
-    },
-    {
+    });
+  }
+  if (lat !== undefined) {
+    panels.push({
       title: 'Latency, client → state visible, ms (lower is better)',
       bars: (['p50', 'p95', 'p99'] as const).flatMap((p) => [
         { label: `bare update ${p}`, value: lat.bare[p], tone: 'bare' as const },
         { label: `runtime jido.call ${p}`, value: lat.runtime[p], tone: 'runtime' as const },
       ]),
-    },
-    {
-      title: `Micro, million operations/s (${r.micro.routes} routes)`,
+    });
+  }
+  if (micro !== undefined) {
+    panels.push({
+      title: `Micro, million operations/s (${micro.routes} routes)`,
       bars: [
-        { label: 'router match (cached)', value: millions(r.micro.routerMatchesPerSec), tone: 'neutral' },
-        { label: 'router match (no cache)', value: millions(r.micro.routerUncachedMatchesPerSec), tone: 'neutral' },
-        { label: 'safeParseSignal', value: millions(r.micro.parsePerSec), tone: 'neutral' },
+        { label: 'router match (cached)', value: millions(micro.routerMatchesPerSec), tone: 'neutral' },
+        { label: 'router match (no cache)', value: millions(micro.routerUncachedMatchesPerSec), tone: 'neutral' },
+        { label: 'safeParseSignal', value: millions(micro.parsePerSec), tone: 'neutral' },
       ],
-    },
-    {
-      title: 'Sweep: wall ms per signal with K live agents (flat is the goal)',
-      bars: [
-        ...r.sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.perSignalMs, tone: 'runtime' as const })),
-        ...baselineBars(r, 'perSignalMs'),
-      ],
-    },
-    {
-      title: 'Sweep: worker RSS KiB per cached workflow (lower is better)',
-      bars: [
-        ...r.sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.rssPerAgentKiB, tone: 'runtime' as const })),
-        ...baselineBars(r, 'rssPerAgentKiB'),
-      ],
-    },
-  ];
-  return barChart(`agent-cluster benchmark ${r.startedAt.slice(0, 10)} (${r.mode}, ${r.repeat} repeat(s))`, panels);
+    });
+  }
+  if (sweep !== undefined) {
+    panels.push(
+      {
+        title: 'Sweep: wall ms per signal with K live agents (flat is the goal)',
+        bars: [
+          ...sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.perSignalMs, tone: 'runtime' as const })),
+          ...baselineBars(sweep, 'perSignalMs'),
+        ],
+      },
+      {
+        title: 'Sweep: worker RSS KiB per cached workflow (lower is better)',
+        bars: [
+          ...sweep.points.map((p) => ({ label: `${fmt(p.agents)} agents`, value: p.rssPerAgentKiB, tone: 'runtime' as const })),
+          ...baselineBars(sweep, 'rssPerAgentKiB'),
+        ],
+      },
+    );
+  }
+  if (state !== undefined) {
+    panels.push({
+      title: `State size: ms per signal, ${state.agents} × ${state.signalsPerAgent} (lower is better; the goal: about equal)`,
+      bars: [state.small, state.large].flatMap((s) => [
+        { label: `${kb(s.targetBytes)} state, wall`, value: s.perSignalMs, tone: 'runtime' as const },
+        { label: `${kb(s.targetBytes)} state, worker CPU`, value: s.workerCpuMsPerSignal, tone: 'neutral' as const },
+      ]),
+    });
+  }
+  return barChart(`agent-cluster benchmark ${r.startedAt.slice(0, 10)} (${r.mode}, ${r.repeat} repeat(s); ${r.groups.join(', ')})`, panels);
 }

@@ -6,6 +6,7 @@
  * ```
  * npm run bench                                  # full, 3 repeats, results in bench/results/
  * npm run bench -- --repeat 5 --sweep 10,100,1000
+ * npm run bench -- --only state,latency             # some groups only: <date>-latency-state.* files
  * node --import tsx bench/run.ts --quick --out /tmp/bench
  * ```
  *
@@ -13,8 +14,23 @@
  */
 import { parseArgs } from 'node:util';
 
+/** The groups of scenarios, in the order they run and are reported. */
+export const BENCH_GROUPS = ['throughput', 'latency', 'micro', 'sweep', 'state'] as const;
+export type BenchGroup = (typeof BENCH_GROUPS)[number];
+
+/** One line per group, for `--help`. */
+export const GROUP_HELP: Record<BenchGroup, string> = {
+  throughput: 'N agents × M signals: bare signal, send (one per RPC), coalesced send, sendBatch',
+  latency: 'client → new state, one call at a time: jido.call vs a bare update, p50/p95/p99',
+  micro: 'in process: router matches/s (1,000 routes), safeParseSignal/s',
+  sweep: 'K live agents (scale), and worker memory per cached agent vs a bare workflow',
+  state: 'per-signal cost with a 1 KB vs a 200 KB agent state',
+};
+
 export interface BenchConfig {
   mode: 'full' | 'quick';
+  /** The groups to run (`--only`), in {@link BENCH_GROUPS} order; all by default. */
+  groups: BenchGroup[];
   repeat: number;
   /** Directory of the result files. */
   out: string;
@@ -29,14 +45,24 @@ export interface BenchConfig {
    * baselines run at `baselineSize` (one of the sizes, so per-signal costs compare at equal K).
    */
   sweep: { sizes: number[]; onceAbove: number; budgetSec: number; baselineSize: number };
+  /** N agents × M signals, each agent starting with a state of `smallBytes` or `largeBytes` of JSON. */
+  state: { agents: number; signalsPerAgent: number; smallBytes: number; largeBytes: number };
 }
 
-export const USAGE = `usage: node --import tsx bench/run.ts [--quick] [--repeat N] [--out DIR] [--sweep 10,100,1000,10000]
-  [--sweep-once-above N] [--sweep-budget SEC] [--agents N] [--signals M] [--batch B] [--calls N] [--concurrency C]`;
+export const USAGE = [
+  'usage: node --import tsx bench/run.ts [--quick] [--only GROUP[,GROUP…]] [--repeat N] [--out DIR]',
+  '  [--sweep 10,100,1000,10000] [--sweep-once-above N] [--sweep-budget SEC]',
+  '  [--agents N] [--signals M] [--batch B] (throughput) [--calls N] (latency) [--concurrency C]',
+  'groups (default: all):',
+  ...BENCH_GROUPS.map((g) => `  ${g.padEnd(11)} ${GROUP_HELP[g]}`),
+  'output: <out>/<date>.json, .md, .svg when every group ran, else <date>-<groups>.* (e.g. 2026-11-22-state.md);',
+  '  --quick appends -quick. <out> defaults to bench/results.',
+].join('\n');
 
 function full(out: string): BenchConfig {
   return {
     mode: 'full',
+    groups: [...BENCH_GROUPS],
     repeat: 3,
     out,
     concurrency: 64,
@@ -44,12 +70,14 @@ function full(out: string): BenchConfig {
     latency: { calls: 200, warmup: 20 },
     micro: { routes: 1_000, durationMs: 1_000 },
     sweep: { sizes: [10, 100, 1_000, 10_000], onceAbove: 1_000, budgetSec: 480, baselineSize: 100 },
+    state: { agents: 10, signalsPerAgent: 200, smallBytes: 1024, largeBytes: 200 * 1024 },
   };
 }
 
 function quick(out: string): BenchConfig {
   return {
     mode: 'quick',
+    groups: [...BENCH_GROUPS],
     repeat: 1,
     out,
     concurrency: 32,
@@ -57,6 +85,7 @@ function quick(out: string): BenchConfig {
     latency: { calls: 20, warmup: 3 },
     micro: { routes: 1_000, durationMs: 100 },
     sweep: { sizes: [10, 100], onceAbove: 100, budgetSec: 60, baselineSize: 10 },
+    state: { agents: 4, signalsPerAgent: 20, smallBytes: 1024, largeBytes: 200 * 1024 },
   };
 }
 
@@ -67,6 +96,33 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+/**
+ * The groups named by `--only` (comma-separated), deduplicated, in {@link BENCH_GROUPS} order; all of
+ * them when `value` is undefined. Throws a one-line error naming the valid groups on an unknown one.
+ */
+export function parseGroups(value: string | undefined): BenchGroup[] {
+  if (value === undefined) return [...BENCH_GROUPS];
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const valid = BENCH_GROUPS.join(', ');
+  if (names.length === 0) throw new Error(`--only needs at least one group; valid groups: ${valid}`);
+  const unknown = names.filter((n) => !(BENCH_GROUPS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown bench group${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --only; valid groups: ${valid}`);
+  }
+  return BENCH_GROUPS.filter((g) => names.includes(g));
+}
+
+/**
+ * The file name (without extension) of a run's results: `<date>` when every group ran, else
+ * `<date>-<group>-<group>…`, so a partial run never overwrites the full run of the same day; `-quick`
+ * appended in quick mode.
+ */
+export function resultStem(date: string, groups: readonly BenchGroup[], mode: BenchConfig['mode']): string {
+  const all = BENCH_GROUPS.every((g) => groups.includes(g));
+  const which = all ? '' : `-${BENCH_GROUPS.filter((g) => groups.includes(g)).join('-')}`;
+  return `${date}${which}${mode === 'quick' ? '-quick' : ''}`;
+}
+
 /** Parses the command line into a config; throws with the usage on a bad flag. */
 export function parseBenchArgs(argv: readonly string[], defaultOut: string): BenchConfig & { help: boolean } {
   const { values } = parseArgs({
@@ -74,6 +130,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
     strict: true,
     options: {
       quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       repeat: { type: 'string' },
       out: { type: 'string' },
@@ -89,6 +146,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
   });
   const out = values.out ?? defaultOut;
   const config = values.quick ? quick(out) : full(out);
+  config.groups = parseGroups(values.only);
   config.repeat = positiveInt('repeat', values.repeat) ?? config.repeat;
   config.concurrency = positiveInt('concurrency', values.concurrency) ?? config.concurrency;
   config.throughput.agents = positiveInt('agents', values.agents) ?? config.throughput.agents;

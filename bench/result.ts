@@ -1,10 +1,15 @@
 /**
- * The shape of `bench/results/<date>.json`: everything one `npm run bench` measured, with the machine it
- * ran on. Figures from repeated runs are spreads (min / median / max, plus every run); ratios are of runs
- * paired within a repeat. JSON only.
+ * The shape of `bench/results/<date>.json` (or `<date>-<groups>.json`): everything one `npm run bench`
+ * measured, with the machine it ran on. Figures from repeated runs are spreads (min / median / max, plus
+ * every run); ratios are of runs paired within a repeat. A section is absent when its group did not run
+ * (`--only`). JSON only.
+ *
+ * Schema 2 (from schema 1): sections optional and `groups` added; throughput `coalesced`; the `state`
+ * section; sweep `projection`; targets may carry a `unit`.
  *
  * @module
  */
+import type { BenchGroup } from './config.js';
 import type { MachineFacts } from './machine.js';
 import type { Percentiles, Spread } from './stats.js';
 
@@ -16,9 +21,12 @@ export interface ThroughputResult {
   /** Client calls in flight at once. */
   concurrency: number;
   bare: Spread;
+  /** `send`, one RPC per signal (`coalesce: false`). */
   runtime: Spread;
+  /** `send` through a default client: concurrent sends to one agent share a `jido.signals` RPC. */
+  coalesced: Spread;
   batched: Spread;
-  ratios: { runtimeOverBare: Spread; batchedOverBare: Spread };
+  ratios: { runtimeOverBare: Spread; coalescedOverBare: Spread; batchedOverBare: Spread };
 }
 
 /** 2. Latency of client → state visible (an update whose result is the new count), milliseconds. */
@@ -71,8 +79,22 @@ export interface SweepVsBare {
   rssPerAgent: { benchBundle: Spread; ownBundle: Spread };
 }
 
+/** Worker memory for many live agents on one node, projected from one sweep size's RSS per agent. */
+export interface MemoryProjection {
+  /** Live agents projected to (10,000). */
+  agents: number;
+  /** The sweep size the figure comes from: the largest measured. */
+  fromAgents: number;
+  /** Its median worker RSS growth per agent, KiB. */
+  rssPerAgentKiB: number;
+  /** `rssPerAgentKiB × agents`, GiB. */
+  totalGiB: number;
+}
+
 export interface SweepResult {
   maxCachedWorkflows: number;
+  /** Client calls in flight at once. */
+  concurrency: number;
   points: SweepPoint[];
   baselines: SweepBaseline[];
   /** Null when the baseline size is not one of the sweep's sizes. */
@@ -84,6 +106,32 @@ export interface SweepResult {
    * `rssPerAgent` is null when the smallest size shows no RSS growth to divide by (GC noise at tiny K).
    */
   growth: { perSignal: number; perSignalSaturated: number; rssPerAgent: number | null };
+  /** Null when no sweep size was measured. */
+  projection: MemoryProjection | null;
+}
+
+/** One state size of scenario 5. */
+export interface StateSizeSide {
+  /** JSON bytes asked for. */
+  targetBytes: number;
+  /** JSON bytes of the state as the agent measured it (the same every run). */
+  stateBytes: number;
+  rows: number;
+  /** Wall ms per signal, until every count is visible (as throughput: queries included). */
+  perSignalMs: Spread;
+  /** Worker process CPU ms per signal (all threads; idle polling included). */
+  workerCpuMsPerSignal: Spread;
+}
+
+/** 5. Per-signal cost with a small and a large agent state (N agents × M signals, no coalescing). */
+export interface StateResult {
+  agents: number;
+  signalsPerAgent: number;
+  concurrency: number;
+  small: StateSizeSide;
+  large: StateSizeSide;
+  /** large ÷ small, per repeat (above 1: a large state makes a signal dearer). */
+  ratios: { perSignal: Spread; workerCpu: Spread };
 }
 
 /** A headline figure: a target of the issue and whether this run met it (null: no target set). */
@@ -91,21 +139,26 @@ export interface TargetCheck {
   name: string;
   target: string;
   measured: number;
+  /** Shown after the measured figure (e.g. `GiB`); none for ratios and rates. */
+  unit?: string;
   met: boolean | null;
 }
 
 export interface BenchResult {
-  schema: 1;
+  schema: 2;
   mode: 'full' | 'quick';
+  /** The groups that ran (`--only`), in run order. */
+  groups: BenchGroup[];
   startedAt: string;
   finishedAt: string;
   durationSec: number;
   repeat: number;
   machine: MachineFacts;
-  throughput: ThroughputResult;
-  latency: LatencyResult;
-  micro: MicroResult;
-  sweep: SweepResult;
+  throughput?: ThroughputResult;
+  latency?: LatencyResult;
+  micro?: MicroResult;
+  sweep?: SweepResult;
+  state?: StateResult;
   targets: TargetCheck[];
   /** What was not measured as asked, and why; caveats of the method. */
   notes: string[];

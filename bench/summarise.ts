@@ -1,26 +1,55 @@
 /**
  * Turns the raw runs of one benchmark into its result: spreads over repeats, paired ratios against the
- * bare baseline, growth over the sweep, and the issue's targets checked. Pure module.
+ * bare baseline, growth over the sweep, and the issue's targets checked. Only the groups that ran
+ * (`config.groups`) get a section and their targets. Pure module.
  *
  * @module
  */
-import type { BenchConfig } from './config.js';
+import type { BenchConfig, BenchGroup } from './config.js';
 import type { MachineFacts } from './machine.js';
-import type { BenchResult, SweepPoint, SweepVsBare, TargetCheck } from './result.js';
+import type { BenchResult, MemoryProjection, StateResult, StateSizeSide, SweepPoint, SweepResult, SweepVsBare, TargetCheck } from './result.js';
+import type { StateSample, StateSize } from './scenarios/state.js';
 import type { SweepRaw, SweepRuns } from './scenarios/sweep.js';
 import { growth, pairedRatio, spread, type Percentiles } from './stats.js';
 
-/** Everything measured, run by run. */
+/** Everything measured, run by run (empty for a group that did not run). */
 export interface RawRuns {
-  throughput: { bare: number[]; runtime: number[]; batched: number[] };
+  throughput: { bare: number[]; runtime: number[]; coalesced: number[]; batched: number[] };
   latency: Array<{ bare: Percentiles; runtime: Percentiles }>;
   micro: Array<{ router: number; routerUncached: number; parse: number }>;
   sweep: SweepRuns[];
   baselines: SweepRaw['baselines'];
+  state: Record<StateSize, StateSample[]>;
+}
+
+/** Empty raw runs, to be filled by the groups that run. */
+export function emptyRuns(): RawRuns {
+  return {
+    throughput: { bare: [], runtime: [], coalesced: [], batched: [] },
+    latency: [],
+    micro: [],
+    sweep: [],
+    baselines: [],
+    state: { small: [], large: [] },
+  };
 }
 
 /** Per-signal cost counts as flat while the largest size costs at most this many times the smallest. */
 export const FLAT_GROWTH = 1.5;
+
+/** Targets of the issue: memory per cached agent ÷ bare (own bundle), projected node memory, state size. */
+export const MEMORY_VS_BARE = 1.5;
+export const PROJECTED_AGENTS = 10_000;
+export const PROJECTED_GIB = 8;
+export const STATE_SIZE_RATIO = 1.2;
+
+/** Worker memory for {@link PROJECTED_AGENTS} agents, from the largest sweep size measured. */
+export function memoryProjection(points: readonly SweepPoint[], agents = PROJECTED_AGENTS): MemoryProjection | null {
+  const largest = points.at(-1);
+  if (largest === undefined) return null;
+  const rssPerAgentKiB = largest.rssPerAgentKiB.median;
+  return { agents, fromAgents: largest.agents, rssPerAgentKiB, totalGiB: (rssPerAgentKiB * agents) / 1024 ** 2 };
+}
 
 /** The sweep points from the first with at least `inFlight` agents on (all points when none has). */
 function saturated(points: SweepPoint[], inFlight: number): SweepPoint[] {
@@ -57,18 +86,86 @@ function vsBare(raw: RawRuns): SweepVsBare | null {
 
 const pick = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => rows.map((r) => r[key]);
 
-function checks(r: Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep'>): TargetCheck[] {
-  const t = (name: string, target: string, measured: number, met: boolean | null): TargetCheck => ({ name, target, measured, met });
-  const checks = [
-    t('throughput runtime ÷ bare', '≥ 0.9', r.throughput.ratios.runtimeOverBare.median, r.throughput.ratios.runtimeOverBare.median >= 0.9),
-    t('throughput batched ÷ bare', '≥ 3', r.throughput.ratios.batchedOverBare.median, r.throughput.ratios.batchedOverBare.median >= 3),
-    t('latency p95 runtime ÷ bare', '≤ 1.2', r.latency.ratios.p95.median, r.latency.ratios.p95.median <= 1.2),
-    t('per-signal cost, largest ÷ smallest sweep size', `≤ ${FLAT_GROWTH} (flat)`, r.sweep.growth.perSignal, r.sweep.growth.perSignal <= FLAT_GROWTH),
-    t('router matches/s (1,000 routes)', '≥ 1,000,000', r.micro.routerMatchesPerSec.median, r.micro.routerMatchesPerSec.median >= 1_000_000),
-  ];
-  const memory = r.sweep.vsBare?.rssPerAgent.ownBundle.median;
-  if (memory !== undefined) checks.push(t('worker RSS per cached agent ÷ bare workflow (own bundle)', 'none set', memory, null));
-  return checks;
+type Sections = Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep' | 'state'>;
+
+function checks(r: Sections): TargetCheck[] {
+  const t = (name: string, target: string, measured: number, met: boolean | null, unit?: string): TargetCheck =>
+    unit === undefined ? { name, target, measured, met } : { name, target, measured, unit, met };
+  const out: TargetCheck[] = [];
+  if (r.throughput !== undefined) {
+    const { runtimeOverBare, coalescedOverBare, batchedOverBare } = r.throughput.ratios;
+    out.push(
+      t('throughput runtime ÷ bare', '≥ 0.9', runtimeOverBare.median, runtimeOverBare.median >= 0.9),
+      t('throughput coalesced send ÷ bare', 'none set', coalescedOverBare.median, null),
+      t('throughput batched ÷ bare', '≥ 3', batchedOverBare.median, batchedOverBare.median >= 3),
+    );
+  }
+  if (r.latency !== undefined) out.push(t('latency p95 runtime ÷ bare', '≤ 1.2', r.latency.ratios.p95.median, r.latency.ratios.p95.median <= 1.2));
+  if (r.sweep !== undefined) {
+    const g = r.sweep.growth.perSignal;
+    out.push(t('per-signal cost, largest ÷ smallest sweep size', `≤ ${FLAT_GROWTH} (flat)`, g, g <= FLAT_GROWTH));
+  }
+  if (r.state !== undefined) {
+    const ratio = r.state.ratios.perSignal.median;
+    const kb = (b: number) => `${Math.round(b / 1024)} KB`;
+    out.push(t(`per-signal cost, ${kb(r.state.large.targetBytes)} ÷ ${kb(r.state.small.targetBytes)} state`, `≤ ${STATE_SIZE_RATIO}`, ratio, ratio <= STATE_SIZE_RATIO));
+  }
+  if (r.micro !== undefined) {
+    const m = r.micro.routerMatchesPerSec.median;
+    out.push(t('router matches/s (1,000 routes)', '≥ 1,000,000', m, m >= 1_000_000));
+  }
+  if (r.sweep !== undefined) {
+    const memory = r.sweep.vsBare?.rssPerAgent.ownBundle.median;
+    if (memory !== undefined) out.push(t('worker memory per cached agent ÷ bare workflow (own bundle)', `≤ ${MEMORY_VS_BARE}`, memory, memory <= MEMORY_VS_BARE));
+    const p = r.sweep.projection;
+    if (p !== null) {
+      out.push(t(`projected memory for ${p.agents.toLocaleString('en-US')} live agents on one node`, `≤ ${PROJECTED_GIB} GiB`, p.totalGiB, p.totalGiB <= PROJECTED_GIB, 'GiB'));
+    }
+  }
+  return out;
+}
+
+function stateSide(samples: readonly StateSample[], targetBytes: number): StateSizeSide {
+  const last = samples.at(-1) as StateSample;
+  return {
+    targetBytes,
+    stateBytes: last.stateBytes,
+    rows: last.rows,
+    perSignalMs: spread(pick(samples, 'perSignalMs')),
+    workerCpuMsPerSignal: spread(pick(samples, 'workerCpuMsPerSignal')),
+  };
+}
+
+function stateSection(config: BenchConfig, raw: RawRuns): StateResult {
+  const { small, large } = raw.state;
+  return {
+    agents: config.state.agents,
+    signalsPerAgent: config.state.signalsPerAgent,
+    concurrency: config.concurrency,
+    small: stateSide(small, config.state.smallBytes),
+    large: stateSide(large, config.state.largeBytes),
+    ratios: {
+      perSignal: pairedRatio(pick(large, 'perSignalMs'), pick(small, 'perSignalMs')),
+      workerCpu: pairedRatio(pick(large, 'workerCpuMsPerSignal'), pick(small, 'workerCpuMsPerSignal')),
+    },
+  };
+}
+
+function sweepSection(config: BenchConfig, raw: RawRuns, maxCachedWorkflows: number): SweepResult {
+  const points = raw.sweep.map(point);
+  return {
+    maxCachedWorkflows,
+    concurrency: config.concurrency,
+    points,
+    baselines: raw.baselines.map((b) => ({ subject: b.subject, ...point(b) })),
+    vsBare: vsBare(raw),
+    growth: {
+      perSignal: growth(points.map((p) => p.perSignalMs.median)),
+      perSignalSaturated: growth(saturated(points, config.concurrency).map((p) => p.perSignalMs.median)),
+      rssPerAgent: (points[0]?.rssPerAgentKiB.median ?? 0) > 0 ? growth(points.map((p) => p.rssPerAgentKiB.median)) : null,
+    },
+    projection: memoryProjection(points),
+  };
 }
 
 export function summarise(
@@ -77,50 +174,52 @@ export function summarise(
   machine: MachineFacts,
   run: { startedAt: Date; finishedAt: Date; maxCachedWorkflows: number; notes: string[] },
 ): BenchResult {
+  const ran = (g: BenchGroup) => config.groups.includes(g);
   const tp = raw.throughput;
   const lat = (side: 'bare' | 'runtime', p: keyof Percentiles) => spread(raw.latency.map((x) => x[side][p]));
   const latRatio = (p: 'p50' | 'p95' | 'p99') => pairedRatio(raw.latency.map((x) => x.runtime[p]), raw.latency.map((x) => x.bare[p]));
-  const points = raw.sweep.map(point);
-  const sections = {
-    throughput: {
+  const sections: Sections = {};
+  if (ran('throughput')) {
+    sections.throughput = {
       agents: config.throughput.agents,
       signalsPerAgent: config.throughput.signalsPerAgent,
       batchSize: config.throughput.batchSize,
       concurrency: config.concurrency,
       bare: spread(tp.bare),
       runtime: spread(tp.runtime),
+      coalesced: spread(tp.coalesced),
       batched: spread(tp.batched),
-      ratios: { runtimeOverBare: pairedRatio(tp.runtime, tp.bare), batchedOverBare: pairedRatio(tp.batched, tp.bare) },
-    },
-    latency: {
+      ratios: {
+        runtimeOverBare: pairedRatio(tp.runtime, tp.bare),
+        coalescedOverBare: pairedRatio(tp.coalesced, tp.bare),
+        batchedOverBare: pairedRatio(tp.batched, tp.bare),
+      },
+    };
+  }
+  if (ran('latency')) {
+    sections.latency = {
       calls: config.latency.calls,
       warmup: config.latency.warmup,
       runs: raw.latency,
       bare: { p50: lat('bare', 'p50'), p95: lat('bare', 'p95'), p99: lat('bare', 'p99') },
       runtime: { p50: lat('runtime', 'p50'), p95: lat('runtime', 'p95'), p99: lat('runtime', 'p99') },
       ratios: { p50: latRatio('p50'), p95: latRatio('p95'), p99: latRatio('p99') },
-    },
-    micro: {
+    };
+  }
+  if (ran('micro')) {
+    sections.micro = {
       routes: config.micro.routes,
       routerMatchesPerSec: spread(pick(raw.micro, 'router')),
       routerUncachedMatchesPerSec: spread(pick(raw.micro, 'routerUncached')),
       parsePerSec: spread(pick(raw.micro, 'parse')),
-    },
-    sweep: {
-      maxCachedWorkflows: run.maxCachedWorkflows,
-      points,
-      baselines: raw.baselines.map((b) => ({ subject: b.subject, ...point(b) })),
-      vsBare: vsBare(raw),
-      growth: {
-        perSignal: growth(points.map((p) => p.perSignalMs.median)),
-        perSignalSaturated: growth(saturated(points, config.concurrency).map((p) => p.perSignalMs.median)),
-        rssPerAgent: (points[0]?.rssPerAgentKiB.median ?? 0) > 0 ? growth(points.map((p) => p.rssPerAgentKiB.median)) : null,
-      },
-    },
-  };
+    };
+  }
+  if (ran('sweep')) sections.sweep = sweepSection(config, raw, run.maxCachedWorkflows);
+  if (ran('state')) sections.state = stateSection(config, raw);
   return {
-    schema: 1,
+    schema: 2,
     mode: config.mode,
+    groups: [...config.groups],
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.finishedAt.toISOString(),
     durationSec: Math.round((run.finishedAt.getTime() - run.startedAt.getTime()) / 100) / 10,

@@ -1,6 +1,6 @@
 /**
  * The harness side of a benchmark worker: forks `bench/worker.ts` with its configuration in the
- * environment, waits until it polls, reads its memory over IPC, and stops it (SIGKILL as a last resort).
+ * environment, waits until it polls, reads its memory and CPU time over IPC, and stops it (SIGKILL as a last resort).
  *
  * @module
  */
@@ -26,6 +26,8 @@ export interface WorkerProcess {
   pid: number;
   /** `process.memoryUsage()` of the worker after a full GC of its main isolate. */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** `process.cpuUsage()` of the worker (all its threads), microseconds. */
+  cpu(): Promise<NodeJS.CpuUsage>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,11 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
     async memory() {
       const reply = next(child, 'memory', 60_000);
       send(child, { type: 'memory' });
+      return (await reply).usage;
+    },
+    async cpu() {
+      const reply = next(child, 'cpu', 60_000);
+      send(child, { type: 'cpu' });
       return (await reply).usage;
     },
     stop,

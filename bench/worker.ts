@@ -4,8 +4,9 @@
  * `WORKFLOW_BUNDLE_PATH` pointing at the bench bundle (agent workflows + `bareCounter`).
  *
  * IPC protocol (child side): sends `{ type: 'ready' }` once polling; answers `{ type: 'memory' }` with
- * `{ type: 'memory', usage }` (after a full GC when started with `--expose-gc`); `{ type: 'stop' }` shuts
- * the worker down and exits.
+ * `{ type: 'memory', usage }` (after a full GC when started with `--expose-gc`); `{ type: 'cpu' }` with
+ * `{ type: 'cpu', usage }` (`process.cpuUsage()`: every thread of the process, workflow threads and
+ * Temporal core included); `{ type: 'stop' }` shuts the worker down and exits.
  *
  * @module
  */
@@ -14,9 +15,13 @@ import { createLogger } from '../src/infra/logger.js';
 import { createNodeWorker } from '../workers/node-worker.js';
 
 /** Messages the harness sends to the worker. */
-export type WorkerRequest = { type: 'memory' } | { type: 'stop' };
+export type WorkerRequest = { type: 'memory' } | { type: 'cpu' } | { type: 'stop' };
 /** Messages the worker sends to the harness. */
-export type WorkerReply = { type: 'ready' } | { type: 'memory'; usage: NodeJS.MemoryUsage } | { type: 'error'; message: string };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'memory'; usage: NodeJS.MemoryUsage }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage }
+  | { type: 'error'; message: string };
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
   const node = await createNodeWorker(config, log);
   process.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'memory') reply({ type: 'memory', usage: settledMemory() });
+    else if (msg.type === 'cpu') reply({ type: 'cpu', usage: process.cpuUsage() });
     else if (msg.type === 'stop') node.shutdown();
   });
   // The harness going away (crash, SIGKILL) closes the channel: stop rather than linger as an orphan.

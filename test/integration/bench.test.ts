@@ -1,7 +1,7 @@
 /**
  * The benchmark harness works end to end: `bench/run.ts --quick` starts its own dev server and worker
- * process, runs every scenario at tiny sizes and writes its three result files. Nothing here is about
- * speed — only that every figure is there and is a real number.
+ * process, runs every group of scenarios at tiny sizes and writes its three result files. Nothing here is
+ * about speed — only that every figure is there and is a real number.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -77,19 +77,32 @@ describe('benchmark harness (quick mode)', () => {
   });
 
   it('writes a JSON result with every section and real, positive figures', () => {
+    expect(path.basename(resultFile('json'))).toMatch(/^\d{4}-\d{2}-\d{2}-quick\.json$/); // every group ran: no group names
     const result = JSON.parse(readFileSync(resultFile('json'), 'utf8')) as BenchResult;
     expect(result.mode).toBe('quick');
-    for (const section of ['machine', 'throughput', 'latency', 'micro', 'sweep', 'targets'] as const) expect(result[section]).toBeDefined();
-    expect(result.sweep.points.map((p) => p.agents)).toEqual([10, 100]);
-    expect(result.sweep.baselines.map((b) => b.subject)).toEqual(['bare-bench-bundle', 'bare-own-bundle']);
-    expect(result.sweep.vsBare?.agents).toBe(10);
-    expect(result.targets.length).toBeGreaterThanOrEqual(5);
+    expect(result.groups).toEqual(['throughput', 'latency', 'micro', 'sweep', 'state']);
+    for (const section of ['machine', 'throughput', 'latency', 'micro', 'sweep', 'state', 'targets'] as const) expect(result[section]).toBeDefined();
+    const { throughput, sweep, state } = result as Required<BenchResult>;
+    expect(throughput.coalesced.runs).toHaveLength(1);
+    expect(throughput.ratios.coalescedOverBare.median).toBeGreaterThan(0);
+    expect(sweep.points.map((p) => p.agents)).toEqual([10, 100]);
+    expect(sweep.baselines.map((b) => b.subject)).toEqual(['bare-bench-bundle', 'bare-own-bundle']);
+    expect(sweep.vsBare?.agents).toBe(10);
+    expect(sweep.projection).toMatchObject({ agents: 10_000, fromAgents: 100 });
+    expect(state).toMatchObject({ agents: 4, signalsPerAgent: 20 });
+    expect(state.small.stateBytes).toBeGreaterThanOrEqual(1024);
+    expect(state.large.stateBytes).toBeGreaterThanOrEqual(200 * 1024);
+    expect(state.ratios.perSignal.median).toBeGreaterThan(0);
+    const names = result.targets.map((t) => t.name);
+    for (const name of ['throughput coalesced send ÷ bare', 'per-signal cost, 200 KB ÷ 1 KB state', 'worker memory per cached agent ÷ bare workflow (own bundle)', 'projected memory for 10,000 live agents on one node']) {
+      expect(names).toContain(name);
+    }
     expect(result.machine.cores).toBeGreaterThan(0);
     expect(result.machine.temporalServer).toMatch(/^\d+\.\d+/);
-    for (const [at, n] of numbers({ throughput: result.throughput, latency: result.latency, micro: result.micro, sweep: result.sweep })) {
+    for (const [at, n] of numbers({ throughput, latency: result.latency, micro: result.micro, sweep, state })) {
       expect(Number.isFinite(n), `${at} = ${n}`).toBe(true);
       // Memory deltas of a handful of agents can drown in GC noise; every other figure is a rate or a time.
-      if (!/PerAgentKiB|rssPerAgent/.test(at)) expect(n, at).toBeGreaterThan(0);
+      if (!/PerAgentKiB|rssPerAgent|totalGiB/.test(at)) expect(n, at).toBeGreaterThan(0);
     }
   });
 
@@ -100,5 +113,6 @@ describe('benchmark harness (quick mode)', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expectWellFormedXml(svg.trim());
     expect(svg).toContain('Runtime ÷ bare');
+    expect(svg).toContain('State size');
   });
 });
