@@ -84,7 +84,9 @@ describe('dev server engine', () => {
     await agents.startAgent(accumulatorAgent, id, { node: 'node-a' });
     await agents.handle(id).terminate('test');
     const workflowId = `agent/${id}`;
-    expect(await eventually(() => list(`ExecutionStatus = 'Terminated' AND AgentKind = 'accumulator' AND WorkflowId = '${workflowId}'`), (ids) => ids.length === 1)).toEqual([workflowId]);
+    // The README's query for lost agents.
+    const lost = `AgentKind = 'accumulator' AND ExecutionStatus IN ('Terminated', 'Failed', 'TimedOut') AND WorkflowId = '${workflowId}'`;
+    expect(await eventually(() => list(lost), (ids) => ids.length === 1)).toEqual([workflowId]);
     expect(await list(`AgentStatus = 'running' AND ExecutionStatus = 'Running' AND WorkflowId = '${workflowId}'`)).toEqual([]);
     expect(await list(`AgentStatus = 'running' AND WorkflowId = '${workflowId}'`)).toEqual([workflowId]);
   });

@@ -5,6 +5,7 @@ import { validate as uuidValidate, version as uuidVersion } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { type AgentClusterError, ErrorCode } from '../../src/errors.js';
 import { expectError } from '../helpers/errors.js';
+import { seeded } from '../helpers/prng.js';
 import {
   childCorrelation,
   createSignal,
@@ -40,17 +41,6 @@ const base = {
   type: 'cluster.node.announced',
 } as const;
 
-/** Deterministic random source (mulberry32), standing in for the workflow sandbox's Math.random. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `fn`, expects an INVALID_SIGNAL error and returns it. */
 const invalidSignal = (fn: () => unknown): AgentClusterError => expectError(ErrorCode.INVALID_SIGNAL, fn);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jsonByteLength } from '../../src/agent/json-size.js';
 import { createStateChecker, type StateCheckResult } from '../../src/agent/state-check.js';
 import { isJsonValue } from '../../src/signal/json.js';
+import { seeded as prng } from '../helpers/prng.js';
 
 // ---- reference: what apply.ts did before, a full parse + isJsonValue + byte length -------------------
 
@@ -44,17 +45,6 @@ function expectSameAnswer(schema: z.ZodType, got: StateCheckResult<unknown>, nex
 
 // ---- a seeded generator of states and mutations ----------------------------------------------------
 
-/** mulberry32: a tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `Array.prototype.toSpliced` (ES2023, beyond this project's lib). */
 const spliced = <T>(xs: readonly T[], at: number, remove: number, item: T): T[] => [...xs.slice(0, at), item, ...xs.slice(at + remove)];
