@@ -7,8 +7,9 @@
  *
  * Histories are evidence that running agents still replay: never re-record one to make a failing replay
  * pass (use workflow versioning, `patched()`, instead). Each runtime version records under its own
- * names: `accumulator-*.json`, `probe*.json` were recorded by the runtime before `runtime-v2` and are kept
- * as they are; this script writes the `v2-*` ones.
+ * names: `accumulator-*.json`, `probe*.json` were recorded by the runtime before `runtime-v2`, and
+ * `topic-before-v2.json` by the topic before `topic-v2` (100 subscribers, two publications: every send of
+ * a publication in one task); they are kept as they are. This script writes the `v2-*` ones.
  *
  * `v2-call-accepted-by-older-validator` is derived from `v2-call-across-runs`: its first call's envelope is
  * rewritten to one today's parser refuses (`specversion` "1.0"), as if an older validator had accepted it.
@@ -138,6 +139,14 @@ try {
   histories['v2-call-accepted-by-older-validator'] = editFirstCall(calls[0] as History, (signal) => {
     signal.specversion = '1.0';
   });
+
+  // topic: bounded fan-out (64 sends in flight) of two publications to 100 subscribers, subscribed in one request.
+  const subscribers = Array.from({ length: 100 }, (_, i) => `v2-topic-sub-${i}`);
+  for (const id of subscribers) await agents.startAgent(accumulatorAgent, id);
+  await agents.subscribe('v2-news', subscribers);
+  await agents.sendBatch('v2-peer', [1, 2].map((amount) => ({ type: 'accumulator.forward', data: { topic: 'v2-news', amount } })));
+  await waitFor(async () => (await Promise.all(subscribers.map((id) => agents.state<{ count: number }>(id)))).every((s) => s.count === 2), { what: 'the topic deliveries' });
+  histories['v2-topic'] = await client.workflow.getHandle('topic/v2-news').fetchHistory();
 
   mkdirSync(OUT, { recursive: true });
   for (const [name, history] of Object.entries(histories)) {

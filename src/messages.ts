@@ -99,7 +99,7 @@ export interface AgentLimits {
   maxHistoryEvents?: number;
   /**
    * The hard ceiling: continue-as-new at this history length even with activities in flight (they are
-   * dispatched again in the next run). Default 20,000 (at least `maxHistoryEvents` + 500, at most 40,000).
+   * dispatched again in the next run). Default 20,000 (at least `maxHistoryEvents` + 500, at most 30,000).
    */
   historyCeiling?: number;
 }

@@ -11,11 +11,11 @@
  *
  * @module
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { agentWorkflowId } from '../src/agent/agent-id.js';
 import { DEFAULT_RUN_LIMITS, continueDecision } from '../src/agent/limits.js';
 import { signalMessage } from '../src/messages.js';
-import { jsonByteLength } from '../src/agent/json-size.js';
+import { carriedBytes } from '../src/agent/json-size.js';
 import {
   Fanout,
   TOPIC_BUDGET,
@@ -27,18 +27,23 @@ import {
   type SubscriptionRequest,
   type TopicInput,
 } from '../src/topic/index.js';
+import { legacyTopic } from './topic-legacy.js';
 
 /**
  * Sends in flight at most: their completions must not overflow the server's buffer of 100 events per
  * workflow task (see EFFECTS_IN_FLIGHT in src/agent/limits.ts), far below the 2,000 pending signals allowed.
  */
 export const TOPIC_SENDS_IN_FLIGHT = 64;
-const size = (value: unknown): number => jsonByteLength(value) ?? 0;
+const size = carriedBytes;
 
 /** The failure type core gives a signal to a workflow that does not exist (or has closed). */
 const NOT_FOUND = 'ExternalWorkflowExecutionNotFound';
 
+/** Topics started before bounded fan-out replay their old behaviour (./topic-legacy.ts) until they continue-as-new. */
+export const PATCH_TOPIC_V2 = 'topic-v2';
+
 export async function topic(input: TopicInput): Promise<void> {
+  if (!patched(PATCH_TOPIC_V2)) return legacyTopic(input);
   const fanout = new Fanout(size, input.fanout ?? { subscribers: input.subscribers ?? [], published: input.published ?? 0 });
   const stats = { duplicatesIgnored: 0, refused: 0, generation: 0, ...input.stats };
   const refusals: string[] = [];
@@ -104,7 +109,8 @@ export async function topic(input: TopicInput): Promise<void> {
               fanout.drop(send.agentId);
               log.warn('topic subscriber gone; unsubscribed', { topic: input.topic, agentId: send.agentId });
             } else {
-              log.warn('topic send failed', { topic: input.topic, agentId: send.agentId, error: String(err) });
+              // Not retried (that would reorder the receiver's signals): counted and reported in topic.info.
+              refuse(`send of a publication to ${send.agentId} failed: ${String(err)}`);
             }
           },
         );

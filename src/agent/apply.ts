@@ -10,10 +10,10 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from '../errors.js';
-import type { Signal } from '../signal/index.js';
+import { isJsonValue, type Signal } from '../signal/index.js';
 import type { ActionContext, AgentDefinition, RouteTarget } from './define-agent.js';
 import { directiveSchema, type Directive } from './directives.js';
-import { bytesOf, measureJson } from './json-size.js';
+import { bytesOf, jsonByteLength, measureJson } from './json-size.js';
 import { createStateChecker, type StateChecker } from './state-check.js';
 
 /** Why a signal was not applied. JSON, so it can sit in a dead-letter list. */
@@ -55,13 +55,13 @@ export function adoptState<S>(state: S): CheckedState<S> {
  * Checks a state against its kind: the schema (only the parts that changed since the last check; see
  * ./state-check.ts), plain JSON, and the kind's `maxStateBytes`. On success the state is deep-frozen.
  */
-export function checkState<S>(def: AgentDefinition<S>, next: unknown): CheckedState<S> {
+export function checkState<S>(def: AgentDefinition<S>, next: unknown, maxBytes = def.options.maxStateBytes): CheckedState<S> {
   if (!def.options.validateState) {
     const adopted = adoptState(next as S);
-    if (!adopted.ok || adopted.bytes <= def.options.maxStateBytes) return adopted;
+    if (!adopted.ok || adopted.bytes <= maxBytes) return adopted;
     return { ok: false, error: tooLarge(def, adopted.bytes) };
   }
-  const r = checkerOf(def).check(next, def.options.maxStateBytes);
+  const r = checkerOf(def).check(next, maxBytes);
   if (r.ok) return { ok: true, state: r.state, bytes: r.bytes };
   if (r.reason === 'too-large') return { ok: false, error: tooLarge(def, r.bytes ?? 0) };
   return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: r.message } };
@@ -118,10 +118,38 @@ export function checkSignal(def: AgentDefinition, signal: Signal): Checked {
 }
 
 /**
+ * How a run recorded before `runtime-v2` checked a new state, kept so that its history replays: a full
+ * schema parse and a JSON check when `validateState` is on, nothing otherwise; no size limit, no freezing.
+ */
+function legacyCheckState<S>(def: AgentDefinition<S>, next: S, actions: string[]): CheckedState<S> {
+  if (!def.options.validateState) return { ok: true, state: next, bytes: jsonByteLength(next) ?? 0 };
+  const parsed = safeParse(def.state, next);
+  if (!parsed.success) {
+    return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that fails the schema of "${def.name}": ${parsed.message}` } };
+  }
+  if (!isJsonValue(parsed.data)) {
+    return { ok: false, error: { code: ErrorCode.INVALID_STATE, message: `actions [${actions.join(', ')}] produced a state that is not plain JSON` } };
+  }
+  return { ok: true, state: parsed.data, bytes: jsonByteLength(parsed.data) ?? 0 };
+}
+
+/** How {@link applySignal} checks the new state. */
+export interface ApplyOptions {
+  /** Check it as runs before `runtime-v2` did (see legacyCheckState). */
+  legacy?: boolean;
+  /**
+   * The size the new state may reach; default the kind's `maxStateBytes`. The runtime passes the larger
+   * of that and the current state's size, so a state already over the limit (carried from an older
+   * runtime, or a kind whose limit was lowered) may shrink or stay, but not grow.
+   */
+  maxStateBytes?: number;
+}
+
+/**
  * Applies one signal: every routed action runs in router order (specificity, priority, registration),
  * each seeing the state the previous one produced. The reply of a `call` is the first action's result.
  */
-export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal, ctx: ActionContext): Applied<S> {
+export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal, ctx: ActionContext, options: ApplyOptions = {}): Applied<S> {
   const checked = checkSignal(def, signal);
   if (!checked.ok) return checked;
   let next = state;
@@ -156,11 +184,18 @@ export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal
     if (i === 0) result = o.result;
     actions.push(target.action.name);
   }
+  if (options.legacy) {
+    const old = legacyCheckState(def, next, actions);
+    return old.ok ? { ok: true, state: old.state, bytes: old.bytes, directives, result, actions } : old;
+  }
+  // Directives become plain JSON (zod keeps a key present with `undefined`, which JSON drops): what is
+  // measured for the carry budget is then exactly what crosses Temporal.
+  const plain = JSON.parse(JSON.stringify(directives)) as Directive[];
   // Not plain JSON (a Date, Map, undefined-in-array …) would be mangled crossing Temporal; checked too.
-  const outcome = checkState(def, next);
+  const outcome = checkState(def, next, options.maxStateBytes);
   if (!outcome.ok) {
     const { code, message } = outcome.error;
     return { ok: false, error: { code, message: code === ErrorCode.INVALID_STATE ? `actions [${actions.join(', ')}] produced a state that fails "${def.name}": ${message}` : message } };
   }
-  return { ok: true, state: outcome.state, bytes: outcome.bytes, directives, result, actions };
+  return { ok: true, state: outcome.state, bytes: outcome.bytes, directives: plain, result, actions };
 }

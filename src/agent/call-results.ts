@@ -10,7 +10,7 @@
  * @module
  */
 import type { JsonValue } from '../signal/index.js';
-import { CALL_RESULTS_BUDGET } from './limits.js';
+import { CALL_RESULTS_BUDGET, DEAD_LETTER_TEXT } from './limits.js';
 
 /** What a call ended with. */
 export type CallOutcome =
@@ -47,7 +47,8 @@ export class CallResults {
 
   /** Remembers an outcome, evicting the oldest to stay within the budget. */
   set(id: string, outcome: CallOutcome): void {
-    let kept = outcome;
+    // A rejection's message is cut like a dead letter's: one long message must not empty the window.
+    let kept: CallOutcome = outcome.ok || outcome.message.length <= DEAD_LETTER_TEXT.message ? outcome : { ...outcome, message: `${outcome.message.slice(0, DEAD_LETTER_TEXT.message - 1)}…` };
     let bytes = this.size([id, kept]);
     if (bytes > this.budget.bytes / 8 && kept.ok) {
       // One large result must not push every other call out of the window.

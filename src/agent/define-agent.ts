@@ -77,7 +77,7 @@ export interface AgentOptions {
   dedupeWindow: number;
   /** How many dead letters are kept (oldest dropped first; also at most 64 KiB of them). Default 100. */
   deadLetterLimit: number;
-  /** Continue-as-new at this history length even if the server has not suggested it yet. Default 10,000, at most 39,500. */
+  /** Continue-as-new at this history length even if the server has not suggested it yet. Default 10,000, at most 29,500. */
   maxHistoryEvents: number;
   /**
    * Largest state, in bytes of JSON. A signal whose actions would produce a larger state is dead-lettered

@@ -44,8 +44,8 @@ export const emitDirectiveSchema = z.strictObject({
 
 /**
  * Activities of the node's own agent host (mount, checkpoint, restore, unmount, list). Only the runtime
- * and the cluster's sagas call them; an action's `run` directive naming one is refused, so no agent can
- * unmount or overwrite another agent on its node.
+ * and the cluster's sagas call them; an action's `run` directive naming one is refused before anything
+ * is applied (./admission.ts), so no agent can unmount or overwrite another agent on its node.
  */
 export const NODE_INTERNAL_ACTIVITIES: readonly string[] = ['hostMount', 'hostCheckpoint', 'hostRestore', 'hostUnmount', 'hostList'];
 
@@ -57,10 +57,7 @@ export const NODE_INTERNAL_ACTIVITIES: readonly string[] = ['hostMount', 'hostCh
  */
 export const runDirectiveSchema = z.strictObject({
   kind: z.literal('run'),
-  activity: z
-    .string()
-    .min(1)
-    .refine((name) => !NODE_INTERNAL_ACTIVITIES.includes(name), { error: 'is a node-internal activity; actions may not run it' }),
+  activity: z.string().min(1),
   input: jsonValueSchema.optional(),
   onResult: signalType,
   onError: signalType.optional(),

@@ -53,8 +53,11 @@ export interface DispatchMode {
   draining: false | 'holdAll' | 'holdRuns';
   /** A hosted agent's node has not mounted it yet: runs wait for the mount. */
   mountPending: boolean;
-  /** Coalesce emits to one agent (runs before `runtime-v2` sent each emit alone). */
-  coalesce: boolean;
+  /**
+   * A run recorded before `runtime-v2`: it replays the old dispatch exactly — every effect starts at once
+   * (no caps, no per-run child budget) and each emit goes alone.
+   */
+  legacy: boolean;
 }
 
 /** What to do with the head of the queue. */
@@ -142,12 +145,12 @@ export class EffectQueue {
     if (mode.draining === 'holdAll') return { step: 'wait', reason: 'draining' };
     if (kind === 'run' && mode.draining === 'holdRuns') return { step: 'defer', entry: this.shift() };
     if (kind === 'run' && mode.mountPending) return { step: 'await-mount', entry: this.shift() };
-    if (kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN) return { step: 'wait', reason: 'child-budget' };
+    if (!mode.legacy && kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN) return { step: 'wait', reason: 'child-budget' };
     const cls = effectClass(entry.effect);
-    if (this.flying[cls] >= EFFECTS_IN_FLIGHT[cls]) return { step: 'wait', reason: 'cap' };
+    if (!mode.legacy && this.flying[cls] >= EFFECTS_IN_FLIGHT[cls]) return { step: 'wait', reason: 'cap' };
     this.shift();
     const to = receiver(entry.effect);
-    const list = to === undefined || !mode.coalesce ? undefined : this.emitsTo.get(to);
+    const list = to === undefined || mode.legacy ? undefined : this.emitsTo.get(to);
     if (list === undefined) return { step: 'start', entries: [entry] };
     // The head was the oldest queued emit to `to`: the ones behind it go with it, in order.
     const entries = [entry];
@@ -187,6 +190,17 @@ export class EffectQueue {
     this.flying[effectClass(first.effect)]--;
     for (const e of entries) this.totalBytes -= e.bytes;
     this.runsInFlight.delete(first.seq);
+  }
+
+  /**
+   * Puts entries taken aside (runs held for the mount) back at the head of the queue, in order, so they
+   * start under the caps like everything else. Only runs are held aside, so no receiver list changes.
+   */
+  requeueFront(entries: readonly EffectEntry[]): void {
+    if (entries.length === 0) return;
+    this.peek();
+    this.fifo.splice(this.head, 0, ...entries);
+    this.queuedCount += entries.length;
   }
 
   /** Releases the bytes of an entry that never started (held, then dropped or carried elsewhere). */

@@ -146,3 +146,12 @@ export function jsonByteLength(value: unknown): number | undefined {
   const size = measureJson(value, 0, [], false);
   return typeof size === 'string' ? undefined : bytesOf(size);
 }
+
+/**
+ * JSON bytes of a value as it will cross Temporal: what `JSON.stringify` writes, so an `undefined` object
+ * field (which JSON drops) counts for nothing, and never 0 for a value with content. For what the runtime
+ * keeps and carries (timers, effects, call results, dead letters).
+ */
+export function carriedBytes(value: unknown): number {
+  return jsonByteLength(value) ?? jsonByteLength(JSON.parse(JSON.stringify(value) ?? 'null')) ?? 0;
+}

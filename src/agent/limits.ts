@@ -100,13 +100,17 @@ export const DEFAULT_RUN_LIMITS: RunLimits = {
 
 /** The smallest gap between the soft `maxHistoryEvents` and the hard `historyCeiling`. */
 export const MIN_CEILING_GAP = 500;
-/** The largest `historyCeiling` allowed: room below 51,200 for the events of the continue-as-new itself. */
-export const MAX_HISTORY_CEILING = 40_000;
+/**
+ * The largest `historyCeiling` allowed: 21,200 events of room below Temporal's 51,200 for what can still
+ * happen after the ceiling is reached (a stopping agent's unmount under a stream of refused signals, the
+ * workflow tasks of the continue-as-new itself).
+ */
+export const MAX_HISTORY_CEILING = 30_000;
 
 /**
  * Checks per-agent overrides of the history thresholds; returns a message naming the problem, or
  * undefined when they are fine. `maxHistoryEvents` ≥ 100; `historyCeiling` ≥ `maxHistoryEvents` + 500
- * and ≤ 40,000.
+ * and ≤ 30,000.
  */
 export function checkHistoryLimits(limits: { maxHistoryEvents?: number; historyCeiling?: number }, kindMax: number): string | undefined {
   const soft = limits.maxHistoryEvents ?? kindMax;
@@ -147,6 +151,16 @@ export interface RunUsage {
 
 /** Whether a run should continue-as-new: `soft` waits for effects in flight, `hard` does not wait for activities. */
 export type ContinueDecision = { mode: 'soft' | 'hard'; reason: string } | undefined;
+
+/**
+ * The decision of a run recorded before `runtime-v2`: the old rule exactly (the server's suggestion or
+ * `maxHistoryEvents`), so that its history replays. Such a run takes today's rule from its next run on.
+ */
+export function legacyContinueDecision(u: RunUsage, l: RunLimits): ContinueDecision {
+  if (u.continueAsNewSuggested) return { mode: 'soft', reason: 'the server suggested continue-as-new' };
+  if (u.historyLength >= l.maxHistoryEvents) return { mode: 'soft', reason: `history reached ${u.historyLength} events (maxHistoryEvents ${l.maxHistoryEvents})` };
+  return undefined;
+}
 
 /** The continue-as-new decision for a run (undefined: carry on). */
 export function continueDecision(u: RunUsage, l: RunLimits): ContinueDecision {

@@ -71,6 +71,19 @@ export class TimerTable {
     return due;
   }
 
+  /** Removes one entry (runs before `runtime-v2` fire each timer by its own Temporal timer); false if absent. */
+  remove(entry: TimerEntry): boolean {
+    const i = this.heap.indexOf(entry);
+    if (i < 0) return false;
+    const last = this.heap.pop() as TimerEntry;
+    this.totalBytes -= this.size(entry);
+    if (i < this.heap.length) {
+      this.heap[i] = last;
+      this.siftDown(this.siftUp(i));
+    }
+    return true;
+  }
+
   /** Removes every entry (an agent that stops drops its timers). */
   clear(): number {
     const n = this.heap.length;
@@ -86,14 +99,8 @@ export class TimerTable {
 
   private insert(entry: TimerEntry): void {
     this.totalBytes += this.size(entry);
-    const h = this.heap;
-    h.push(entry);
-    for (let i = h.length - 1; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (!before(h[i] as TimerEntry, h[parent] as TimerEntry)) break;
-      [h[i], h[parent]] = [h[parent] as TimerEntry, h[i] as TimerEntry];
-      i = parent;
-    }
+    this.heap.push(entry);
+    this.siftUp(this.heap.length - 1);
   }
 
   private pop(): TimerEntry {
@@ -102,18 +109,35 @@ export class TimerTable {
     const last = h.pop() as TimerEntry;
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l] as TimerEntry, h[m] as TimerEntry)) m = l;
-        if (r < h.length && before(h[r] as TimerEntry, h[m] as TimerEntry)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m] as TimerEntry, h[i] as TimerEntry];
-        i = m;
-      }
+      this.siftDown(0);
     }
     this.totalBytes -= this.size(top);
     return top;
+  }
+
+  /** Moves entry `i` up to its place; returns where it ended. */
+  private siftUp(i: number): number {
+    const h = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(h[i] as TimerEntry, h[parent] as TimerEntry)) break;
+      [h[i], h[parent]] = [h[parent] as TimerEntry, h[i] as TimerEntry];
+      i = parent;
+    }
+    return i;
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l] as TimerEntry, h[m] as TimerEntry)) m = l;
+      if (r < h.length && before(h[r] as TimerEntry, h[m] as TimerEntry)) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m] as TimerEntry, h[i] as TimerEntry];
+      i = m;
+    }
   }
 }

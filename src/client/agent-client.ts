@@ -39,6 +39,8 @@ import { Outbox } from './outbox.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
+/** Room left for what Temporal adds around the JSON (payload metadata, the Payloads envelope). */
+const PAYLOAD_HEADROOM_BYTES = 4 * 1024;
 
 /**
  * What `send` and `call` accept: a full signal, `{ type, data?, … }` to be completed (id, time, source),
@@ -135,6 +137,14 @@ export class AgentClient {
       }
       if (!isJsonValue(parsed.data)) {
         throw new AgentClusterError(ErrorCode.INVALID_STATE, `initial state of ${def.name} "${agentId}" is not plain JSON (Date, Map, undefined …), which Temporal would mangle`);
+      }
+      const bytes = byteLength(parsed.data);
+      if (bytes > def.options.maxStateBytes) {
+        throw new AgentClusterError(
+          ErrorCode.STATE_TOO_LARGE,
+          `initial state of ${def.name} "${agentId}" is ${bytes} bytes of JSON, over the kind's maxStateBytes of ${def.options.maxStateBytes}`,
+          { details: { bytes, limit: def.options.maxStateBytes } },
+        );
       }
       input.state = parsed.data;
     }
@@ -273,11 +283,11 @@ export class AgentClient {
   /** The JSON bytes of `value`; throws PAYLOAD_TOO_LARGE past Temporal's limit. */
   private checkSize(value: unknown, what: string): number {
     const bytes = byteLength(value);
-    if (bytes > TEMPORAL_PAYLOAD_LIMIT_BYTES) {
+    if (bytes > TEMPORAL_PAYLOAD_LIMIT_BYTES - PAYLOAD_HEADROOM_BYTES) {
       throw new AgentClusterError(
         ErrorCode.PAYLOAD_TOO_LARGE,
-        `${what} is ${bytes} bytes, over Temporal's payload limit of ${TEMPORAL_PAYLOAD_LIMIT_BYTES} bytes; split it or send a reference`,
-        { details: { bytes, limit: TEMPORAL_PAYLOAD_LIMIT_BYTES } },
+        `${what} is ${bytes} bytes, over Temporal's payload limit of ${TEMPORAL_PAYLOAD_LIMIT_BYTES} bytes (less ${PAYLOAD_HEADROOM_BYTES} for its envelope); split it or send a reference`,
+        { details: { bytes, limit: TEMPORAL_PAYLOAD_LIMIT_BYTES - PAYLOAD_HEADROOM_BYTES } },
       );
     }
     return bytes;

@@ -44,7 +44,10 @@ export interface TopicInfo {
   inFlight: number;
   /** Re-delivered publications ignored. */
   duplicatesIgnored: number;
-  /** Requests refused (malformed, or over the topic's size budget), with the last reasons. */
+  /**
+   * Requests refused (malformed, or over the topic's size budget) and sends that failed for a reason other
+   * than the subscriber being gone (not retried: that would reorder its signals), with the last reasons.
+   */
   refused: number;
   lastRefusals: string[];
   generation: number;

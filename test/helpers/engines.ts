@@ -165,20 +165,23 @@ export interface NodeWorkers {
 export async function startNodeWorkers(
   connection: NativeConnection,
   nodes: readonly string[],
-  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number; bundle?: 'test' | 'production' } = {},
+  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number; bundle?: 'test' | 'production'; activitiesOnly?: boolean } = {},
 ): Promise<NodeWorkers> {
   const taskQueue = options.taskQueue ?? `agents-${randomUUID().slice(0, 8)}`;
   const namespace = options.namespace ?? 'default';
   const hosts = new Map<string, AgentHost>();
-  const workers: Worker[] = [
-    await Worker.create({
-      connection,
-      namespace,
-      taskQueue,
-      workflowBundle: options.bundle === 'production' ? workflowBundle() : testWorkflowBundle(),
-      ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    }),
-  ];
+  // `activitiesOnly`: nodes joining later, beside a workflow worker this process already runs on the queue.
+  const workers: Worker[] = options.activitiesOnly
+    ? []
+    : [
+        await Worker.create({
+          connection,
+          namespace,
+          taskQueue,
+          workflowBundle: options.bundle === 'production' ? workflowBundle() : testWorkflowBundle(),
+          ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+        }),
+      ];
   for (const node of nodes) {
     const host = new AgentHost(node);
     hosts.set(node, host);

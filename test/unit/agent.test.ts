@@ -119,6 +119,25 @@ describe('applySignal', () => {
     expect(s).toEqual({ n: 1 });
   });
 
+  it('refuses a state over maxStateBytes, but lets a state already over it (an older runtime, a lowered limit) shrink or stay', () => {
+    const notes = defineAgent({
+      name: 'notes',
+      state: z.object({ text: z.string() }),
+      initialState: { text: '' },
+      options: { maxStateBytes: 100 },
+      routes: {
+        'notes.set': defineAction({ name: 'set', params: z.object({ text: z.string() }), run: (_s: { text: string }, p) => ({ state: { text: p.text } }) }),
+      },
+    });
+    const at = (n: number) => createSignal('notes.set', { text: 'x'.repeat(n) });
+    expect(applySignal(notes, { text: '' }, at(80), ctx)).toMatchObject({ ok: true, bytes: 91 });
+    expect(applySignal(notes, { text: '' }, at(90), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.STATE_TOO_LARGE } });
+    const big = { text: 'x'.repeat(200) }; // 211 bytes, carried over the limit
+    expect(applySignal(notes, big, at(150), ctx, { maxStateBytes: 211 })).toMatchObject({ ok: true, bytes: 161 });
+    expect(applySignal(notes, big, at(200), ctx, { maxStateBytes: 211 })).toMatchObject({ ok: true, bytes: 211 });
+    expect(applySignal(notes, big, at(201), ctx, { maxStateBytes: 211 })).toMatchObject({ ok: false, error: { code: ErrorCode.STATE_TOO_LARGE } });
+  });
+
   it('checkSignal validates route and params without running anything', () => {
     expect(checkSignal(def, createSignal('counter.inc', { by: 1 }))).toMatchObject({ ok: true });
     expect(checkSignal(def, createSignal('nothing.here'))).toMatchObject({ ok: false, error: { code: ErrorCode.NO_ROUTE } });

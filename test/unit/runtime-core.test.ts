@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { checkPool, poolBytes } from '../../src/agent/budget.js';
 import { CallResults } from '../../src/agent/call-results.js';
 import { normaliseCarried } from '../../src/agent/carry.js';
-import { NODE_INTERNAL_ACTIVITIES, directiveSchema, emit, run, spawn, type OutboundSignal } from '../../src/agent/directives.js';
+import { checkDirectives } from '../../src/agent/admission.js';
+import { NODE_INTERNAL_ACTIVITIES, emit, run, spawn, type OutboundSignal } from '../../src/agent/directives.js';
+import { accumulatorAgent } from '../../src/examples/index.js';
 import { EffectQueue, type QueuedEffect } from '../../src/agent/effect-queue.js';
-import { jsonByteLength } from '../../src/agent/json-size.js';
+import { carriedBytes, jsonByteLength } from '../../src/agent/json-size.js';
 import {
   CARRY_BUDGET_BYTES,
   CHILDREN_PER_RUN,
@@ -76,11 +78,11 @@ describe('run limits and the continue-as-new decision', () => {
     expect(checkHistoryLimits({ maxHistoryEvents: 1_000, historyCeiling: 2_000 }, 10_000)).toBeUndefined();
     expect(checkHistoryLimits({ maxHistoryEvents: 50 }, 10_000)).toMatch(/maxHistoryEvents must be an integer >= 100/);
     expect(checkHistoryLimits({ maxHistoryEvents: 1_000, historyCeiling: 1_200 }, 10_000)).toMatch(/at least limits.maxHistoryEvents \(1000\) \+ 500/);
-    expect(checkHistoryLimits({ historyCeiling: 60_000 }, 10_000)).toMatch(/<= 40000/);
+    expect(checkHistoryLimits({ historyCeiling: 60_000 }, 10_000)).toMatch(/<= 30000/);
   });
 
   it('clamps limits from a raw caller so the ceiling can never pass Temporal’s', () => {
-    expect(runLimits(10_000, { historyCeiling: 1e9 }).historyCeiling).toBe(40_000);
+    expect(runLimits(10_000, { historyCeiling: 1e9 }).historyCeiling).toBe(30_000);
     expect(runLimits(10_000, { maxHistoryEvents: 5 }).maxHistoryEvents).toBe(100);
     const l = runLimits(10_000, { maxHistoryEvents: 30_000 });
     expect(l.historyCeiling).toBeGreaterThanOrEqual(l.maxHistoryEvents + 500);
@@ -89,7 +91,7 @@ describe('run limits and the continue-as-new decision', () => {
 
 describe('effect queue', () => {
   const emitTo = (i: number): QueuedEffect => emit.toAgent(`a-${i}`, { type: 'x.y', data: { i } });
-  const free = { draining: false as const, mountPending: false, coalesce: false };
+  const free = { draining: false as const, mountPending: false, legacy: false };
 
   it('starts effects in order and never more than the cap of a kind in flight', () => {
     const q = new EffectQueue(size);
@@ -135,7 +137,7 @@ describe('effect queue', () => {
     q.enqueue(toA(2));
     q.enqueue(emit.toTopic('a', { type: 'x.y' }));
     q.enqueue(toA(3));
-    const mode = { ...free, coalesce: true };
+    const mode = free;
     const first = q.next(mode);
     expect(first.step === 'start' && first.entries.map((e) => e.effect)).toEqual([toA(1), toA(2), toA(3)]);
     expect(q.queued).toBe(3);
@@ -146,6 +148,34 @@ describe('effect queue', () => {
     expect(next.step === 'start' && next.entries.map((e) => e.effect)).toEqual([emitTo(9)]);
     if (first.step === 'start') q.finished(first.entries);
     expect(q.bytes).toBe(size(emitTo(9)) + size(run({ activity: 'measure', onResult: 'x.done' })) + size(emit.toTopic('a', { type: 'x.y' })));
+  });
+
+  it('starts everything at once for a run recorded before runtime-v2 (no caps, no coalescing, no child budget)', () => {
+    const q = new EffectQueue(size);
+    for (let i = 0; i < 100; i++) q.enqueue(emit.toAgent('same', { type: 'x.y', data: { i } }));
+    const legacy = { ...free, legacy: true };
+    let started = 0;
+    for (let step = q.next(legacy); step.step === 'start'; step = q.next(legacy)) {
+      expect(step.entries).toHaveLength(1);
+      q.started(step.entries);
+      started++;
+    }
+    expect(started).toBe(100);
+    expect(q.inFlight().signals).toBe(100);
+  });
+
+  it('puts runs held for the mount back at the head, in order', () => {
+    const q = new EffectQueue(size);
+    const r1 = run({ activity: 'a1', onResult: 'x.a1' });
+    const r2 = run({ activity: 'a2', onResult: 'x.a2' });
+    q.enqueue(r1);
+    q.enqueue(r2);
+    q.enqueue(emitTo(1));
+    const held = [q.next({ ...free, mountPending: true }), q.next({ ...free, mountPending: true })].map((s) => (s.step === 'await-mount' ? s.entry : undefined));
+    expect(q.queued).toBe(1);
+    q.requeueFront(held as never);
+    expect(q.queued).toBe(3);
+    expect(q.carry({ runsInFlight: false })).toEqual([r1, r2, emitTo(1)]);
   });
 
   it('sends runs of an agent not yet mounted aside', () => {
@@ -198,6 +228,15 @@ describe('timer table', () => {
     expect(t.count).toBe(1);
   });
 
+  it('removes one entry and keeps the heap order and the byte count', () => {
+    const t = new TimerTable(size);
+    const entries = [5, 1, 4, 2, 3].map((at) => t.add(at, sig(at)));
+    expect(t.remove(entries[2] as never)).toBe(true);
+    expect(t.remove(entries[2] as never)).toBe(false);
+    expect(t.popDue(10).map((e) => e.at)).toEqual([1, 2, 3, 5]);
+    expect(t.bytes).toBe(0);
+  });
+
   it('holds 10,000 timers in a few hundred KiB and keeps its byte count exact', () => {
     const t = new TimerTable(size);
     for (let i = 0; i < 10_000; i++) t.add(1_790_000_000_000 + ((i * 7919) % 10_000) * 1_000, sig(1));
@@ -236,6 +275,13 @@ describe('call results (idempotent replies)', () => {
 });
 
 describe('carry budget', () => {
+  it('measures what crosses Temporal: an undefined field counts for nothing, and content never for 0 bytes', () => {
+    const withUndefined = { kind: 'run', activity: 'a', onResult: 'x.done', input: undefined, data: 'x'.repeat(1_000) };
+    expect(jsonByteLength(withUndefined)).toBeUndefined();
+    expect(carriedBytes(withUndefined)).toBe(new TextEncoder().encode(JSON.stringify(withUndefined)).length);
+    expect(carriedBytes({ a: 1 })).toBe(7);
+  });
+
   it('leaves about 1.2 MiB for state, timers and effects with the default options', () => {
     const pool = poolBytes(DEFAULT_AGENT_OPTIONS);
     expect(pool).toBeGreaterThan(1.1 * 1024 * 1024);
@@ -269,13 +315,37 @@ describe('carried input from earlier runtimes', () => {
   });
 });
 
+const noKinds = (): undefined => undefined;
+
+describe('admission of directives (what Temporal would refuse, refused before anything applies)', () => {
+  const kinds = (name: string) => (name === 'accumulator' ? accumulatorAgent : undefined);
+
+  it('refuses names Temporal would refuse: over-long or blank agent ids, topics, nodes, activity names', () => {
+    const long = 'x'.repeat(995);
+    expect(checkDirectives([emit.toAgent(long, { type: 'a.b' })], noKinds)?.message).toMatch(/agent id is 995 bytes, over the limit of 994/);
+    expect(checkDirectives([emit.toTopic('has space', { type: 'a.b' })], noKinds)?.message).toMatch(/topic name "has space" has whitespace/);
+    expect(checkDirectives([spawn({ agentKind: 'accumulator', agentId: 'c', node: 'n'.repeat(256) })], kinds)?.message).toMatch(/node name is 256 bytes/);
+    expect(checkDirectives([run({ activity: 'a'.repeat(256), onResult: 'x.done' })], noKinds)?.message).toMatch(/activity name is 256 bytes/);
+  });
+
+  it('refuses a signal that would not make a Jido envelope (empty-string data) when emitted or scheduled', () => {
+    expect(checkDirectives([emit.toAgent('b', { type: 'a.b', data: '' })], noKinds)).toMatchObject({ code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/directive 0 \(emit\).*data/) });
+    expect(checkDirectives([{ kind: 'schedule', delayMs: 1, signal: { type: 'a.b', data: '' } }], noKinds)?.message).toMatch(/directive 0 \(schedule\)/);
+  });
+
+  it('refuses a spawn of an unknown kind or with a state failing its schema, naming which', () => {
+    expect(checkDirectives([spawn({ agentKind: 'wizard', agentId: 'w' })], kinds)).toMatchObject({ code: ErrorCode.UNKNOWN_KIND });
+    expect(checkDirectives([spawn({ agentKind: 'accumulator', agentId: 'c', state: { total: 'x' } })], kinds)).toMatchObject({ code: ErrorCode.INVALID_STATE });
+    expect(checkDirectives([emit.toAgent('b', { type: 'a.b', data: { ok: 1 } }), spawn({ agentKind: 'accumulator', agentId: 'c', state: { total: 1, count: 0 } })], kinds)).toBeUndefined();
+  });
+});
+
 describe('node-internal activities', () => {
   it('are refused in a run directive', () => {
     for (const activity of NODE_INTERNAL_ACTIVITIES) {
-      const r = directiveSchema.safeParse(run({ activity, onResult: 'x.done' }));
-      expect(r.success).toBe(false);
+      expect(checkDirectives([run({ activity, onResult: 'x.done' })], noKinds)).toMatchObject({ code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/node-internal/) });
     }
-    expect(directiveSchema.safeParse(run({ activity: 'measureNode', onResult: 'x.done' })).success).toBe(true);
+    expect(checkDirectives([run({ activity: 'measureNode', onResult: 'x.done' })], noKinds)).toBeUndefined();
   });
 
   it('cover every activity of the node host', () => {

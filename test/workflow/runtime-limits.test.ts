@@ -9,9 +9,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ErrorCode } from '../../src/errors.js';
 import { AgentClient } from '../../src/client/agent-client.js';
 import { createSignal } from '../../src/signal/index.js';
+import { temporal } from '@temporalio/proto';
+import { probeAgent, type ProbeState } from '../../src/examples/index.js';
 import { loadAgent, type LoadState } from '../fixtures/workflows/load-agent.js';
 import { createTimeSkippingEnv, freshId, historyEventTypes, startNodeWorkers, waitApplied, workflowTaskIdle, type NodeWorkers } from '../helpers/engines.js';
 
+const { EventType } = temporal.api.enums.v1;
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
@@ -22,7 +25,7 @@ let agents: AgentClient;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   workers = await startNodeWorkers(env.nativeConnection, ['node-a']);
-  agents = new AgentClient({ client: env.client, kinds: [loadAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a' });
+  agents = new AgentClient({ client: env.client, kinds: [loadAgent, probeAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a' });
 });
 
 afterAll(async () => {
@@ -125,10 +128,53 @@ describe('state', () => {
     await agents.startAgent(loadAgent, id);
     await expect(agents.call(loadAgent, id, 'load.hold', { activity: 'hostUnmount', startToCloseMs: 1_000 })).rejects.toMatchObject({
       code: ErrorCode.ACTION_FAILED,
-      message: expect.stringMatching(/node-internal activity/),
+      message: expect.stringMatching(/"hostUnmount" is node-internal/),
     });
     expect(workers.hosts.get('node-a')?.list()).toEqual([]);
   });
+});
+
+describe('stopping and hosting within the caps', () => {
+  it('completes a stop even when spawns wait past the run’s 1,000 children, dropping those as dead letters', async () => {
+    const id = freshId('spawn-stop');
+    const prefix = `${freshId('child')}-`;
+    await agents.startAgent(loadAgent, id);
+    await agents.sendBatch(id, [
+      { type: 'load.spawn', data: { prefix, n: 1_005 } },
+      { type: 'load.stop', data: { reason: 'enough' } },
+    ]);
+    const result = await agents.handle(id).result();
+    expect(result).toMatchObject({ reason: 'enough', info: { status: 'stopped' } });
+    const dropped = (result as { info: { deadLetters: Array<{ code: string; message: string }> } }).info.deadLetters;
+    expect(dropped).toHaveLength(5);
+    expect(dropped.every((d) => d.code === ErrorCode.SIGNAL_REJECTED && /spawn of load "child-.*-100[0-4]" could start/.test(d.message))).toBe(true);
+    expect(await agents.info(`${prefix}999`)).toMatchObject({ status: 'running' });
+    await expect(agents.info(`${prefix}1000`)).rejects.toMatchObject({ code: ErrorCode.AGENT_NOT_FOUND });
+  }, 180_000);
+
+  it('starts runs held for a late mount under the activity cap (16 at a time), and applies every result', async () => {
+    const id = freshId('late');
+    await agents.startAgent(probeAgent, id, { node: 'node-late' });
+    await agents.sendBatch(id, Array.from({ length: 60 }, () => ({ type: 'probe.measure' })));
+    await waitApplied(agents, id, 60);
+    const late = await startNodeWorkers(env.nativeConnection, ['node-late'], { taskQueue: workers.taskQueue, activitiesOnly: true });
+    try {
+      await waitApplied(agents, id, 120);
+      const history = (await agents.handle(id).fetchHistory()).events ?? [];
+      // Activities scheduled per workflow task: never more than the cap.
+      let perTask = 0;
+      let most = 0;
+      for (const e of history) {
+        if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) perTask = 0;
+        if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) most = Math.max(most, ++perTask);
+      }
+      expect(most).toBeLessThanOrEqual(16);
+      expect(await agents.state<ProbeState>(id)).toMatchObject({ failures: 0, samples: expect.arrayContaining([expect.objectContaining({ nodeId: 'node-late' })]) });
+      expect(count(await historyEventTypes(agents.handle(id)), 'WORKFLOW_TASK_FAILED')).toBe(0);
+    } finally {
+      await late.shutdown();
+    }
+  }, 120_000);
 });
 
 describe('shared modules (workflows/preload.ts)', () => {

@@ -14,10 +14,11 @@ import { allHandlersFinished, log, workflowInfo } from '@temporalio/workflow';
 import type { CallResultEntry } from '../../src/agent/call-results.js';
 import type { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import type { EffectQueue, QueuedEffect } from '../../src/agent/effect-queue.js';
-import { CARRY_BUDGET_BYTES, continueDecision, type ContinueDecision, type RunLimits, type RunUsage } from '../../src/agent/limits.js';
-import { jsonByteLength } from '../../src/agent/json-size.js';
+import { CARRY_BUDGET_BYTES, continueDecision, legacyContinueDecision, type ContinueDecision, type RunLimits, type RunUsage } from '../../src/agent/limits.js';
+import { carriedBytes } from '../../src/agent/json-size.js';
 import type { TimerEntry } from '../../src/agent/timer-table.js';
 import type { AgentStats, AgentWorkflowInput, CarriedOver, DeadLetter } from '../../src/messages.js';
+import type { Signal } from '../../src/signal/index.js';
 
 /**
  * The run's use of its limits and the decision they drive: counts the Temporal signals and updates this
@@ -29,9 +30,11 @@ export class RunBudget {
   /** The decision being carried out; undefined while the run carries on. */
   draining: ContinueDecision;
 
+  /** @param legacy a run recorded before `runtime-v2` decides by the old rule (see legacyContinueDecision) */
   constructor(
     private readonly limits: RunLimits,
     private readonly childBudgetSpent: () => boolean,
+    private readonly legacy = false,
   ) {}
 
   usage(): RunUsage {
@@ -48,7 +51,7 @@ export class RunBudget {
 
   /** The decision now, from the usage alone. */
   due(): ContinueDecision {
-    return continueDecision(this.usage(), this.limits);
+    return (this.legacy ? legacyContinueDecision : continueDecision)(this.usage(), this.limits);
   }
 
   /** The decision being carried out, hardened if the run has reached its ceiling meanwhile. */
@@ -70,6 +73,8 @@ export function readyToContinue(effects: EffectQueue, decision: ContinueDecision
 
 /** What a run carries over. */
 export interface CarriedParts {
+  /** Signals not yet applied (only a run recorded before `runtime-v2` continues with any). */
+  inbox: Signal[];
   state: unknown;
   seen: DedupeWindow;
   deadLetters: DeadLetter[];
@@ -84,7 +89,7 @@ export interface CarriedParts {
 export function carryInput(input: AgentWorkflowInput, parts: CarriedParts): AgentWorkflowInput {
   const carried: CarriedOver = {
     seen: parts.seen.toJSON(),
-    inbox: [],
+    inbox: parts.inbox,
     deadLetters: parts.deadLetters,
     timers: parts.timers,
     effects: parts.effects,
@@ -94,7 +99,7 @@ export function carryInput(input: AgentWorkflowInput, parts: CarriedParts): Agen
   if (parts.mountPending) carried.mountPending = true;
   const next: AgentWorkflowInput = { agentId: input.agentId, node: input.node, state: parts.state, carried };
   if (input.limits !== undefined) next.limits = input.limits;
-  const bytes = jsonByteLength(next) ?? 0;
+  const bytes = carriedBytes(next);
   carried.stats.carriedBytes = bytes;
   if (bytes > CARRY_BUDGET_BYTES) {
     // Cannot happen by construction (every part is bounded); loud if it ever does.

@@ -92,6 +92,7 @@ export class Effects {
   private readonly deferred: EffectEntry[] = [];
   /** Runs of a hosted agent waiting for its node to mount it. */
   private readonly awaitingMount: EffectEntry[] = [];
+  private pumping = false;
 
   constructor(
     private readonly host: EffectHost,
@@ -108,34 +109,52 @@ export class Effects {
     this.pump();
   }
 
-  /** Starts effects from the head of the queue while the mode and the caps allow. */
+  /**
+   * Starts effects from the head of the queue while the mode and the caps allow. Not re-entrant: an effect
+   * that fails at once releases its slot from inside `start`, and this loop, still running, picks the freed
+   * slot up (a nested call would recurse once per failing effect and could overflow the stack).
+   */
   pump(): void {
-    for (;;) {
-      const next = this.queue.next(this.host.mode());
-      switch (next.step) {
-        case 'wait':
-          return;
-        case 'defer':
-          this.deferred.push(next.entry);
-          break;
-        case 'await-mount':
-          this.awaitingMount.push(next.entry);
-          break;
-        case 'start':
-          this.start(next.entries);
-          break;
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const next = this.queue.next(this.host.mode());
+        if (next.step === 'wait') return;
+        if (next.step === 'start') this.start(next.entries);
+        else (next.step === 'defer' ? this.deferred : this.awaitingMount).push(next.entry);
       }
+    } finally {
+      this.pumping = false;
     }
   }
 
-  /** The node has mounted the agent (or failed to): held runs go now, in order. */
+  /**
+   * The node has mounted the agent (or failed to): held runs go back to the head of the queue and start
+   * under the caps. (A run recorded before `runtime-v2` started them all at once, or deferred them.)
+   */
   mounted(): void {
-    for (const entry of this.awaitingMount.splice(0)) this.startOrDefer(entry);
+    const held = this.awaitingMount.splice(0);
+    if (!this.host.mode().legacy) {
+      this.queue.requeueFront(held);
+      this.pump();
+      return;
+    }
+    for (const entry of held) {
+      if (this.host.mode().draining === 'holdRuns') this.deferred.push(entry);
+      else this.start([entry]);
+    }
   }
 
-  /** A stop pre-empted a continue-as-new: runs held for it start now. */
+  /**
+   * A stop pre-empted a continue-as-new: runs held for it go now (only a run recorded before
+   * `runtime-v2` holds runs back this way), or wait for the mount as any run would.
+   */
   releaseDeferred(): void {
-    for (const entry of this.deferred.splice(0)) this.start([entry]);
+    for (const entry of this.deferred.splice(0)) {
+      if (this.host.mode().mountPending) this.awaitingMount.push(entry);
+      else this.start([entry]);
+    }
   }
 
   /** Unfinished effects for the next run (`hard`: activities in flight are dispatched again). */
@@ -158,11 +177,6 @@ export class Effects {
     const held = [...this.deferred.splice(0), ...this.awaitingMount.splice(0)];
     for (const e of held) this.queue.dropped(e);
     return [...held, ...this.queue.clear()].map((e) => e.effect);
-  }
-
-  private startOrDefer(entry: EffectEntry): void {
-    if (this.host.mode().draining === 'holdRuns') this.deferred.push(entry);
-    else this.start([entry]);
   }
 
   /** Starts one effect, or a batch of emits to one agent (see EffectQueue.next). */

@@ -40,13 +40,14 @@ export class Hosting {
 
   constructor(private readonly host: HostingHost) {}
 
-  private activities(): HostActivities {
+  /** The mount may wait a minute for a node that is starting; the unmount of a stopping agent is short. */
+  private activities(kind: 'mount' | 'unmount'): HostActivities {
     return proxyActivities<HostActivities>({
       taskQueue: nodeTaskQueue(this.host.node),
-      startToCloseTimeout: '30s',
-      scheduleToStartTimeout: '60s',
+      startToCloseTimeout: kind === 'mount' ? '30s' : '10s',
+      scheduleToStartTimeout: kind === 'mount' ? '60s' : '30s',
       // The node answers a hopeless request with a non-retryable failure; anything else gets a few tries.
-      retry: { maximumAttempts: 5 },
+      retry: { maximumAttempts: kind === 'mount' ? 5 : 2 },
     });
   }
 
@@ -54,7 +55,7 @@ export class Hosting {
   mount(): void {
     this.pending = true;
     const release = this.host.reserveActivity();
-    this.activities()
+    this.activities('mount')
       .hostMount({ agentId: this.host.agentId, kind: this.host.kind, state: this.host.state() })
       .catch((err: unknown) => this.host.deadLetter(undefined, nodeProblem(this.host.node, 'mount', err)))
       .finally(() => {
@@ -68,7 +69,7 @@ export class Hosting {
   async unmount(): Promise<void> {
     const release = this.host.reserveActivity();
     try {
-      await this.activities().hostUnmount({ agentId: this.host.agentId });
+      await this.activities('unmount').hostUnmount({ agentId: this.host.agentId });
     } catch (err) {
       this.host.deadLetter(undefined, nodeProblem(this.host.node, 'unmount', err));
     } finally {

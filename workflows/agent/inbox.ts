@@ -48,6 +48,16 @@ export class Inbox {
     return entry;
   }
 
+  /** The signals waiting, in order (carried over by a run recorded before `runtime-v2`; empty otherwise). */
+  signals(): Signal[] {
+    const out: Signal[] = [];
+    for (let i = this.head; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e !== undefined && 'signal' in e) out.push(e.signal);
+    }
+    return out;
+  }
+
   /** A stop request or a rejected envelope is waiting. */
   hasControl(): boolean {
     for (let i = this.head; i < this.entries.length; i++) if (!('signal' in (this.entries[i] as InboxEntry))) return true;

@@ -17,6 +17,7 @@
  */
 import { condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { adoptState, applySignal, checkState, type Rejection } from '../../src/agent/apply.js';
+import { checkDirectives } from '../../src/agent/admission.js';
 import { admit, poolBytes } from '../../src/agent/budget.js';
 import { CallResults, type CallOutcome } from '../../src/agent/call-results.js';
 import { normaliseCarried } from '../../src/agent/carry.js';
@@ -26,7 +27,7 @@ import type { AgentDefinition } from '../../src/agent/define-agent.js';
 import type { Directive, OutboundSignal, SpawnDirective } from '../../src/agent/directives.js';
 import type { DispatchMode, QueuedEffect } from '../../src/agent/effect-queue.js';
 import { runLimits, type ContinueDecision } from '../../src/agent/limits.js';
-import { jsonByteLength } from '../../src/agent/json-size.js';
+import { carriedBytes } from '../../src/agent/json-size.js';
 import type { TimerEntry } from '../../src/agent/timer-table.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { AgentInfo, AgentResult, AgentStats, AgentWorkflowInput } from '../../src/messages.js';
@@ -49,10 +50,7 @@ import { Timers } from './timers.js';
 export const PATCH_RUNTIME_V2 = 'runtime-v2';
 const PATCH_RUNS_WAIT_FOR_MOUNT = 'hosted-runs-wait-for-mount';
 
-/** JSON bytes of a value the runtime built itself (always JSON). */
-export function size(value: unknown): number {
-  return jsonByteLength(value) ?? 0;
-}
+const size = carriedBytes;
 
 export class AgentRuntime<S> {
   readonly agentId: string;
@@ -94,7 +92,7 @@ export class AgentRuntime<S> {
     this.results = new CallResults(size, carried?.results ?? []);
     this.deadLetters = new DeadLetters(def.options.deadLetterLimit, size, carried?.deadLetters ?? []);
     this.stats = carried?.stats ?? { signalsApplied: 0, duplicatesIgnored: 0, generation: 0, startedAt: new Date().toISOString() };
-    this.thisRun = new RunBudget(runLimits(def.options.maxHistoryEvents, input.limits), () => this.effects.queue.childBudgetSpent);
+    this.thisRun = new RunBudget(runLimits(def.options.maxHistoryEvents, input.limits), () => this.effects.queue.childBudgetSpent, !this.v2);
     this.pool = poolBytes(def.options);
     this.startMount = def.options.hosted && (this.stats.generation === 0 || carried?.mountPending === true);
     for (const signal of carried?.inbox ?? []) this.inbox.push({ signal, external: true });
@@ -151,9 +149,13 @@ export class AgentRuntime<S> {
       // Effects (and calls awaiting replies) finish in this run; a hard decision does not wait for activities.
       await condition(() => this.inbox.size > 0 || readyToContinue(this.effects.queue, this.thisRun.current()));
       const now = this.thisRun.current();
-      if (this.inbox.size > 0 || !readyToContinue(this.effects.queue, now)) continue;
+      const ready = readyToContinue(this.effects.queue, now);
+      // Signals that arrived meanwhile are applied first; a run recorded before `runtime-v2` carried them
+      // over instead (unless a stop or a rejected envelope was waiting), and still does, to replay.
+      if (this.v2 ? this.inbox.size > 0 || !ready : !ready || this.inbox.hasControl()) continue;
       await continueAsNew<(input: AgentWorkflowInput) => Promise<AgentResult>>(
         carryInput(this.input, {
+          inbox: this.inbox.signals(),
           state: this.currentState,
           seen: this.seen,
           deadLetters: this.deadLetters.list(),
@@ -226,7 +228,8 @@ export class AgentRuntime<S> {
       return this.refuse(entry, { code: ErrorCode.SIGNAL_REJECTED, message: `agent "${this.agentId}" is ${this.agentStatus}: signal not applied` });
     }
     const ctx = { agentId: this.agentId, kind: this.kind, node: this.node, now: Date.now() };
-    const applied = applySignal(this.def, this.currentState, signal, ctx);
+    const maxStateBytes = Math.max(this.def.options.maxStateBytes, this.stateBytes);
+    const applied = applySignal(this.def, this.currentState, signal, ctx, { legacy: !this.v2, maxStateBytes });
     if (!applied.ok) return this.refuse(entry, applied.error);
     const admitted = this.admit(applied.directives, applied.bytes);
     if (admitted !== undefined) return this.refuse(entry, admitted);
@@ -253,17 +256,15 @@ export class AgentRuntime<S> {
   }
 
   /**
-   * Whether a signal's outcome can be committed: its spawns can start (v2 checks before committing), and
-   * its state, timers and effects fit the carry budget. The rejection naming the problem otherwise.
+   * Whether a signal's outcome can be committed: every directive names something Temporal will accept
+   * (src/agent/admission.ts), and its state, timers and effects fit the carry budget. The rejection naming
+   * the problem otherwise. (A run recorded before `runtime-v2` admitted everything, as it did then.)
    */
   private admit(directives: readonly Directive[], stateBytes: number): Rejection | undefined {
-    for (const d of directives) {
-      const problem = this.v2 && d.kind === 'spawn' ? this.checkSpawn(d) : undefined;
-      if (problem !== undefined) return problem;
-    }
-    return admit(directives, stateBytes, {
+    if (!this.v2) return undefined;
+    return checkDirectives(directives, (name) => kinds.get(name)) ?? admit(directives, stateBytes, {
       now: Date.now(),
-      limits: { maxStateBytes: this.def.options.maxStateBytes, poolBytes: this.pool },
+      limits: { maxStateBytes: Math.max(this.def.options.maxStateBytes, this.stateBytes), poolBytes: this.pool },
       timers: { bytes: this.timers.bytes, measure: (at, signal) => this.timers.table.measure(at, signal) },
       effects: this.effects.queue,
     });
@@ -297,15 +298,23 @@ export class AgentRuntime<S> {
   }
 
   private carryOut(d: Directive): void {
-    switch (d.kind) {
-      case 'emit':
-      case 'run':
-      case 'spawn':
-        return this.effects.add(d as QueuedEffect);
-      case 'schedule':
-        return this.timers.schedule(Date.now() + d.delayMs, d.signal);
-      case 'stop':
-        return this.requestStop(d.reason);
+    try {
+      switch (d.kind) {
+        case 'emit':
+        case 'run':
+        case 'spawn':
+          return this.effects.add(d as QueuedEffect);
+        case 'schedule':
+          // A run recorded before `runtime-v2` made the signal here, refusing the timer if it was invalid
+          // (admission now refuses such a signal before it applies).
+          if (!this.v2) this.outbound(d.signal);
+          return this.timers.schedule(Date.now() + d.delayMs, d.signal);
+        case 'stop':
+          return this.requestStop(d.reason);
+      }
+    } catch (err) {
+      // Unreachable after admission; kept so that a bug here reports instead of failing the workflow task.
+      this.deadLetter(undefined, { code: ErrorCode.ACTION_FAILED, message: `${d.kind} directive failed: ${describe(err)}` });
     }
   }
 
@@ -323,7 +332,7 @@ export class AgentRuntime<S> {
     const draining = this.thisRun.draining === undefined ? false : this.v2 ? 'holdAll' : 'holdRuns';
     // Patched: histories recorded before runs waited for the mount started them at once (replay-safe).
     const mountPending = this.hosting.pending && (this.v2 || patched(PATCH_RUNS_WAIT_FOR_MOUNT));
-    return { draining, mountPending, coalesce: this.v2 };
+    return { draining, mountPending, legacy: !this.v2 };
   }
 
   /** Whether this run should continue-as-new now (never while stopping). */

@@ -45,8 +45,8 @@ export class Timers {
     if (!this.perEntry) return; // armed after the workflow task's signals are applied (rearm)
     void sleep(Math.max(1, at - Date.now())).then(
       () => {
-        const due = this.table.popDue(entry.at);
-        if (due.length > 0) this.fire(due);
+        // Its own entry only (a stop may have cleared it), as runs before `runtime-v2` delivered them.
+        if (this.table.remove(entry)) this.fire([entry]);
       },
       () => undefined, // cancelled with the workflow: nothing to deliver
     );
