@@ -51,7 +51,7 @@ export interface BenchConfig {
 
 export const USAGE = [
   'usage: node --import tsx bench/run.ts [--quick] [--only GROUP[,GROUP…]] [--repeat N] [--out DIR]',
-  '  [--sweep 10,100,1000,10000] [--sweep-once-above N] [--sweep-budget SEC]',
+  '  [--sweep 10,100,1000,10000] [--sweep-once-above N] [--sweep-budget SEC] [--sweep-baseline K]',
   '  [--agents N] [--signals M] [--batch B] (throughput) [--calls N] (latency) [--concurrency C]',
   'groups (default: all):',
   ...BENCH_GROUPS.map((g) => `  ${g.padEnd(11)} ${GROUP_HELP[g]}`),
@@ -137,6 +137,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
       sweep: { type: 'string' },
       'sweep-once-above': { type: 'string' },
       'sweep-budget': { type: 'string' },
+      'sweep-baseline': { type: 'string' },
       agents: { type: 'string' },
       signals: { type: 'string' },
       batch: { type: 'string' },
@@ -159,5 +160,9 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
   }
   config.sweep.onceAbove = positiveInt('sweep-once-above', values['sweep-once-above']) ?? config.sweep.onceAbove;
   config.sweep.budgetSec = positiveInt('sweep-budget', values['sweep-budget']) ?? config.sweep.budgetSec;
+  config.sweep.baselineSize = positiveInt('sweep-baseline', values['sweep-baseline']) ?? config.sweep.baselineSize;
+  if (!config.sweep.sizes.includes(config.sweep.baselineSize)) {
+    throw new Error(`--sweep-baseline must be one of the sweep sizes (${config.sweep.sizes.join(', ')}), got ${config.sweep.baselineSize}\n${USAGE}`);
+  }
   return { ...config, help: values.help };
 }

@@ -14,7 +14,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { createSignal } from '../signal/index.js';
-import { MAX_AGENT_ID_BYTES } from './agent-id.js';
+import { ID_CHARS, MAX_AGENT_ID_BYTES, utf8Length } from './agent-id.js';
 import type { Rejection } from './apply.js';
 import type { AgentDefinition } from './define-agent.js';
 import { NODE_INTERNAL_ACTIVITIES, type Directive, type OutboundSignal } from './directives.js';
@@ -23,20 +23,10 @@ import { NODE_INTERNAL_ACTIVITIES, type Directive, type OutboundSignal } from '.
 export const MAX_NAME_BYTES = 255;
 /** A fixed valid id and time, to check that an outbound signal makes a valid envelope. */
 const PROBE = { id: '00000000-0000-7000-8000-000000000000', time: '2000-01-01T00:00:00.000Z' };
-const NO_WHITESPACE = /^[^\s\p{Cc}]+$/u;
-
-function utf8Bytes(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return n;
-}
 
 function badName(what: string, name: string, maxBytes: number): string | undefined {
-  if (!NO_WHITESPACE.test(name)) return `${what} ${JSON.stringify(name.slice(0, 80))} has whitespace or control characters`;
-  const bytes = utf8Bytes(name);
+  if (!ID_CHARS.test(name)) return `${what} ${JSON.stringify(name.slice(0, 80))} has whitespace or control characters`;
+  const bytes = utf8Length(name);
   return bytes > maxBytes ? `${what} is ${bytes} bytes, over the limit of ${maxBytes}` : undefined;
 }
 

@@ -14,7 +14,8 @@ export const TEMPORAL_MAX_ID_BYTES = 1000;
 /** Longest agent id, in UTF-8 bytes, so that `agent/<id>` fits Temporal's workflow id limit. */
 export const MAX_AGENT_ID_BYTES = TEMPORAL_MAX_ID_BYTES - AGENT_WORKFLOW_PREFIX.length;
 
-function utf8Length(s: string): number {
+/** Bytes of `s` in UTF-8. */
+export function utf8Length(s: string): number {
   let n = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0) ?? 0;
@@ -23,8 +24,8 @@ function utf8Length(s: string): number {
   return n;
 }
 
-// Printable, no whitespace: ids appear in the Web UI, in logs and in visibility queries.
-const ID_CHARS = /^[^\s\p{Cc}]+$/u;
+/** Printable, no whitespace: ids appear in the Web UI, in logs and in visibility queries. */
+export const ID_CHARS = /^[^\s\p{Cc}]+$/u;
 
 /** Throws {@link ErrorCode.INVALID_AGENT_ID} naming the problem; returns the id unchanged otherwise. */
 export function assertAgentId(id: unknown): string {
