@@ -16,7 +16,7 @@
  * @module
  */
 import { condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { adoptState, applySignal, checkState, type Rejection } from '../../src/agent/apply.js';
+import { adoptState, applySignal, checkState, safeParse, type Rejection } from '../../src/agent/apply.js';
 import { checkDirectives } from '../../src/agent/admission.js';
 import { admit, poolBytes } from '../../src/agent/budget.js';
 import { CallResults, type CallOutcome } from '../../src/agent/call-results.js';
@@ -173,6 +173,7 @@ export class AgentRuntime<S> {
 
   private initialState(): { state: S; bytes: number } {
     const { input, def } = this;
+    if (!this.v2) return this.legacyInitialState();
     // A carried state was checked when it was produced (re-checking could only lose an agent whose kind
     // has changed since); it is frozen and measured.
     const checked = input.state === undefined ? adoptState(def.initialState) : input.carried !== undefined ? adoptState(input.state as S) : checkState(def, input.state);
@@ -181,6 +182,20 @@ export class AgentRuntime<S> {
       throw failure({ code: checked.error.code, message: `initial state of "${def.name}" refused: ${checked.error.message}` });
     }
     return { state: checked.state, bytes: checked.bytes };
+  }
+
+  /** The initial state as runs before `runtime-v2` took it: parsed when given fresh, never frozen. */
+  private legacyInitialState(): { state: S; bytes: number } {
+    const { input, def } = this;
+    let state: S;
+    if (input.state === undefined) state = JSON.parse(JSON.stringify(def.initialState)) as S; // the kind's own is frozen now (preloaded)
+    else if (input.carried !== undefined) state = input.state as S;
+    else {
+      const parsed = safeParse(def.state, input.state);
+      if (!parsed.success) throw failure({ code: ErrorCode.INVALID_STATE, message: `initial state fails the schema of "${def.name}": ${parsed.message}` });
+      state = parsed.data;
+    }
+    return { state, bytes: carriedBytes(state) };
   }
 
   info(): AgentInfo {
