@@ -214,6 +214,17 @@ describe('idempotent calls', () => {
       cause: { type: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/first attempt fails/) },
     });
     await expect(agents.call(id, { type: 'load.add', data: { amount: 1 }, id: plain })).rejects.toMatchObject({ code: ErrorCode.DUPLICATE_SIGNAL });
+    // A call retried a thousand times, under its own update id or under new ones (at most 8 in flight:
+    // Temporal allows 10): the one result, applied once.
+    const retries: unknown[] = [];
+    for (let i = 0; i < 1_000; i += 8) {
+      retries.push(
+        ...(await Promise.all(
+          Array.from({ length: 8 }, (_, j) => ((i + j) % 2 === 0 ? agents.call(id, add) : agents.handle(id).executeUpdate('jido.call', { args: [add], updateId: `many-${i + j}` }))),
+        )),
+      );
+    }
+    expect(new Set(retries)).toEqual(new Set([5]));
     const state = await agents.state<LoadState>(id);
     expect(state.total).toBe(6); // 5 once, 1 once, and the zero-amount drivers
     expect((await agents.info(id)).deadLetters.filter((d) => d.type === 'load.fail')).toHaveLength(1);
