@@ -19,8 +19,6 @@
  */
 import { ErrorCode } from '../errors.js';
 import type { Rejection } from './apply.js';
-import type { Directive, OutboundSignal } from './directives.js';
-import type { QueuedEffect } from './effect-queue.js';
 import { CALL_RESULTS_BUDGET, CARRY_BUDGET_BYTES } from './limits.js';
 
 const KiB = 1024;
@@ -70,26 +68,4 @@ export function checkPool(next: PoolUsage, limits: { maxStateBytes: number; pool
     };
   }
   return undefined;
-}
-
-/** What {@link admit} needs to know of the agent now. */
-export interface AdmitContext {
-  now: number;
-  limits: { maxStateBytes: number; poolBytes: number };
-  timers: { bytes: number; measure(at: number, signal: OutboundSignal): number };
-  effects: { bytes: number; measure(effect: QueuedEffect): number };
-}
-
-/**
- * Whether a signal's outcome fits: its new state's size plus the timers and effects its directives add.
- * Returns the rejection naming the limit, or undefined. Called before anything is committed.
- */
-export function admit(directives: readonly Directive[], stateBytes: number, ctx: AdmitContext): Rejection | undefined {
-  let timers = ctx.timers.bytes;
-  let effects = ctx.effects.bytes;
-  for (const d of directives) {
-    if (d.kind === 'schedule') timers += ctx.timers.measure(ctx.now + d.delayMs, d.signal);
-    else if (d.kind !== 'stop') effects += ctx.effects.measure(d);
-  }
-  return checkPool({ state: stateBytes, timers, effects }, ctx.limits);
 }

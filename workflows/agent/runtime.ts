@@ -16,9 +16,9 @@
  * @module
  */
 import { condition, continueAsNew, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { adoptState, applySignal, checkState, safeParse, type Rejection } from '../../src/agent/apply.js';
+import { applySignal, type Rejection } from '../../src/agent/apply.js';
 import { checkDirectives } from '../../src/agent/admission.js';
-import { admit, poolBytes } from '../../src/agent/budget.js';
+import { checkPool, poolBytes } from '../../src/agent/budget.js';
 import { CallResults, type CallOutcome } from '../../src/agent/call-results.js';
 import { normaliseCarried } from '../../src/agent/carry.js';
 import { DeadLetters } from '../../src/agent/dead-letters.js';
@@ -38,6 +38,7 @@ import { Effects, describe } from './effects.js';
 import { failure, registerHandlers } from './handlers.js';
 import { Hosting } from './hosting.js';
 import { Inbox, type SignalEntry } from './inbox.js';
+import { initialState } from './initial-state.js';
 import { settleStop } from './stop.js';
 import { kinds } from './kinds.js';
 import { Timers } from './timers.js';
@@ -85,7 +86,7 @@ export class AgentRuntime<S> {
     this.kind = def.name;
     this.source = `/agent/${input.agentId}`;
     const carried = normaliseCarried(input.carried);
-    const initial = this.initialState();
+    const initial = initialState(def, input, !this.v2);
     this.currentState = initial.state;
     this.stateBytes = initial.bytes;
     this.seen = new DedupeWindow(def.options.dedupeWindow, carried?.seen ?? []);
@@ -171,33 +172,6 @@ export class AgentRuntime<S> {
 
   // ---- state and info --------------------------------------------------------------------------------
 
-  private initialState(): { state: S; bytes: number } {
-    const { input, def } = this;
-    if (!this.v2) return this.legacyInitialState();
-    // A carried state was checked when it was produced (re-checking could only lose an agent whose kind
-    // has changed since); it is frozen and measured.
-    const checked = input.state === undefined ? adoptState(def.initialState) : input.carried !== undefined ? adoptState(input.state as S) : checkState(def, input.state);
-    if (!checked.ok) {
-      // Fails the workflow (not the task): the client validates first, so this is a raw-SDK caller's mistake.
-      throw failure({ code: checked.error.code, message: `initial state of "${def.name}" refused: ${checked.error.message}` });
-    }
-    return { state: checked.state, bytes: checked.bytes };
-  }
-
-  /** The initial state as runs before `runtime-v2` took it: parsed when given fresh, never frozen. */
-  private legacyInitialState(): { state: S; bytes: number } {
-    const { input, def } = this;
-    let state: S;
-    if (input.state === undefined) state = JSON.parse(JSON.stringify(def.initialState)) as S; // the kind's own is frozen now (preloaded)
-    else if (input.carried !== undefined) state = input.state as S;
-    else {
-      const parsed = safeParse(def.state, input.state);
-      if (!parsed.success) throw failure({ code: ErrorCode.INVALID_STATE, message: `initial state fails the schema of "${def.name}": ${parsed.message}` });
-      state = parsed.data;
-    }
-    return { state, bytes: carriedBytes(state) };
-  }
-
   info(): AgentInfo {
     const inFlight = this.effects.queue.inFlight();
     const info: AgentInfo = {
@@ -246,13 +220,15 @@ export class AgentRuntime<S> {
     const maxStateBytes = Math.max(this.def.options.maxStateBytes, this.stateBytes);
     const applied = applySignal(this.def, this.currentState, signal, ctx, { legacy: !this.v2, maxStateBytes });
     if (!applied.ok) return this.refuse(entry, applied.error);
-    const admitted = this.admit(applied.directives, applied.bytes);
+    // Each directive's JSON size, measured once: for the budget check, then kept by the effect queue.
+    const sizes = this.v2 ? applied.directives.map((d) => this.measure(d, ctx.now)) : [];
+    const admitted = this.admit(applied.directives, sizes, applied.bytes);
     if (admitted !== undefined) return this.refuse(entry, admitted);
     this.currentState = applied.state;
     this.stateBytes = applied.bytes;
     this.stats.signalsApplied++;
     this.stats.lastSignalId = signal.id;
-    for (const d of applied.directives) this.carryOut(d);
+    applied.directives.forEach((d, i) => this.carryOut(d, sizes[i]));
     if (reply !== undefined) {
       const result = applied.result === undefined ? undefined : (applied.result as JsonValue);
       this.results.set(signal.id, result === undefined ? { ok: true } : isJsonValue(result) ? { ok: true, result } : { ok: true, omitted: 0 });
@@ -275,14 +251,22 @@ export class AgentRuntime<S> {
    * (src/agent/admission.ts), and its state, timers and effects fit the carry budget. The rejection naming
    * the problem otherwise. (A run recorded before `runtime-v2` admitted everything, as it did then.)
    */
-  private admit(directives: readonly Directive[], stateBytes: number): Rejection | undefined {
+  private admit(directives: readonly Directive[], sizes: readonly number[], stateBytes: number): Rejection | undefined {
     if (!this.v2) return undefined;
-    return checkDirectives(directives, (name) => kinds.get(name)) ?? admit(directives, stateBytes, {
-      now: Date.now(),
-      limits: { maxStateBytes: Math.max(this.def.options.maxStateBytes, this.stateBytes), poolBytes: this.pool },
-      timers: { bytes: this.timers.bytes, measure: (at, signal) => this.timers.table.measure(at, signal) },
-      effects: this.effects.queue,
+    let timers = this.timers.bytes;
+    let effects = this.effects.queue.bytes;
+    directives.forEach((d, i) => {
+      if (d.kind === 'schedule') timers += sizes[i] ?? 0;
+      else effects += sizes[i] ?? 0;
     });
+    const limits = { maxStateBytes: Math.max(this.def.options.maxStateBytes, this.stateBytes), poolBytes: this.pool };
+    return checkDirectives(directives, (name) => kinds.get(name)) ?? checkPool({ state: stateBytes, timers, effects }, limits);
+  }
+
+  /** JSON bytes a directive adds to the carry budget (a stop adds none). */
+  private measure(d: Directive, now: number): number {
+    if (d.kind === 'schedule') return this.timers.table.measure(now + d.delayMs, d.signal);
+    return d.kind === 'stop' ? 0 : this.effects.queue.measure(d);
   }
 
   private deadLetter(raw: unknown, rejection: Rejection): void {
@@ -312,13 +296,13 @@ export class AgentRuntime<S> {
     for (const t of due) this.deliver(t.signal);
   }
 
-  private carryOut(d: Directive): void {
+  private carryOut(d: Directive, bytes?: number): void {
     try {
       switch (d.kind) {
         case 'emit':
         case 'run':
         case 'spawn':
-          return this.effects.add(d as QueuedEffect);
+          return this.effects.add(d as QueuedEffect, bytes);
         case 'schedule':
           // A run recorded before `runtime-v2` made the signal here, refusing the timer if it was invalid
           // (admission now refuses such a signal before it applies).
