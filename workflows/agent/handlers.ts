@@ -11,6 +11,7 @@
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { checkSignal, type Rejection } from '../../src/agent/apply.js';
+import { DEDUPE_ID_MAX_LENGTH } from '../../src/agent/budget.js';
 import type { CallOutcome, CallResults } from '../../src/agent/call-results.js';
 import type { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import type { AgentDefinition } from '../../src/agent/define-agent.js';
@@ -49,7 +50,8 @@ function acceptedCallSignal(raw: unknown): Signal | undefined {
   const parsed = safeParseSignal(raw);
   if (parsed.ok) return parsed.signal;
   const r = raw as Partial<Record<keyof Signal, unknown>> | null;
-  if (typeof r === 'object' && r !== null && typeof r.type === 'string' && typeof r.id === 'string' && r.id.length > 0 && typeof r.source === 'string') {
+  const id = r?.id;
+  if (typeof r === 'object' && r !== null && typeof r.type === 'string' && typeof id === 'string' && id.length > 0 && id.length <= DEDUPE_ID_MAX_LENGTH && typeof r.source === 'string') {
     return r as Signal;
   }
   return undefined;
