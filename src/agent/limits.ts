@@ -107,6 +107,11 @@ export const MIN_CEILING_GAP = 500;
  */
 export const MAX_HISTORY_CEILING = 30_000;
 
+/** The hard ceiling when none is given: the default, or far enough above the soft threshold. */
+function defaultCeiling(soft: number): number {
+  return Math.min(MAX_HISTORY_CEILING, Math.max(DEFAULT_RUN_LIMITS.historyCeiling, soft + MIN_CEILING_GAP));
+}
+
 /**
  * Checks per-agent overrides of the history thresholds; returns a message naming the problem, or
  * undefined when they are fine. `maxHistoryEvents` ≥ 100; `historyCeiling` ≥ `maxHistoryEvents` + 500
@@ -114,8 +119,10 @@ export const MAX_HISTORY_CEILING = 30_000;
  */
 export function checkHistoryLimits(limits: { maxHistoryEvents?: number; historyCeiling?: number }, kindMax: number): string | undefined {
   const soft = limits.maxHistoryEvents ?? kindMax;
-  if (!Number.isInteger(soft) || soft < 100) return `limits.maxHistoryEvents must be an integer >= 100 (got ${soft})`;
-  const hard = limits.historyCeiling ?? Math.max(DEFAULT_RUN_LIMITS.historyCeiling, soft + MIN_CEILING_GAP);
+  if (!Number.isInteger(soft) || soft < 100 || soft > MAX_HISTORY_CEILING - MIN_CEILING_GAP) {
+    return `limits.maxHistoryEvents must be an integer from 100 to ${MAX_HISTORY_CEILING - MIN_CEILING_GAP} (got ${soft})`;
+  }
+  const hard = limits.historyCeiling ?? defaultCeiling(soft);
   if (!Number.isInteger(hard) || hard > MAX_HISTORY_CEILING) return `limits.historyCeiling must be an integer <= ${MAX_HISTORY_CEILING} (got ${hard})`;
   if (hard < soft + MIN_CEILING_GAP) {
     return `limits.historyCeiling (${hard}) must be at least limits.maxHistoryEvents (${soft}) + ${MIN_CEILING_GAP}`;
@@ -129,7 +136,7 @@ export function runLimits(kindMaxHistoryEvents: number, overrides: { maxHistoryE
   const clamp = (n: number, lo: number, hi: number): number => (Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.floor(n))) : hi);
   const maxHistoryEvents = clamp(overrides.maxHistoryEvents ?? kindMaxHistoryEvents, 100, MAX_HISTORY_CEILING - MIN_CEILING_GAP);
   const historyCeiling = clamp(
-    overrides.historyCeiling ?? Math.max(DEFAULT_RUN_LIMITS.historyCeiling, maxHistoryEvents + MIN_CEILING_GAP),
+    overrides.historyCeiling ?? defaultCeiling(maxHistoryEvents),
     maxHistoryEvents + MIN_CEILING_GAP,
     MAX_HISTORY_CEILING,
   );

@@ -76,7 +76,10 @@ describe('run limits and the continue-as-new decision', () => {
 
   it('checks per-agent history limits and names the problem', () => {
     expect(checkHistoryLimits({ maxHistoryEvents: 1_000, historyCeiling: 2_000 }, 10_000)).toBeUndefined();
-    expect(checkHistoryLimits({ maxHistoryEvents: 50 }, 10_000)).toMatch(/maxHistoryEvents must be an integer >= 100/);
+    expect(checkHistoryLimits({ maxHistoryEvents: 50 }, 10_000)).toMatch(/maxHistoryEvents must be an integer from 100 to 29500 \(got 50\)/);
+    // A soft threshold too high for any ceiling is named as such, not as a ceiling nobody passed.
+    expect(checkHistoryLimits({ maxHistoryEvents: 35_000 }, 10_000)).toMatch(/maxHistoryEvents must be an integer from 100 to 29500 \(got 35000\)/);
+    expect(checkHistoryLimits({ maxHistoryEvents: 29_500 }, 10_000)).toBeUndefined();
     expect(checkHistoryLimits({ maxHistoryEvents: 1_000, historyCeiling: 1_200 }, 10_000)).toMatch(/at least limits.maxHistoryEvents \(1000\) \+ 500/);
     expect(checkHistoryLimits({ historyCeiling: 60_000 }, 10_000)).toMatch(/<= 30000/);
   });
