@@ -59,6 +59,12 @@ export const ErrorCode = {
   AGENT_NOT_MOUNTED: 'AGENT_NOT_MOUNTED',
   /** An activity (or other operation) received input that fails its schema. */
   INVALID_INPUT: 'INVALID_INPUT',
+  /**
+   * The agent's action refused the signal on its merits (an action threw {@link refuse}): a node announcing
+   * under a stale incarnation, a load report from an unknown node. Nothing changed; the reason is in the
+   * agent's dead letters. Terminal: the same signal would be refused again.
+   */
+  REFUSED: 'REFUSED',
   /** Configuration (environment, options) is invalid. */
   INVALID_CONFIG: 'INVALID_CONFIG',
   /** A required tool (go, java, mvn) is missing. */
@@ -86,6 +92,7 @@ const TERMINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DUPLICATE_SIGNAL,
   ErrorCode.AGENT_NOT_MOUNTED,
   ErrorCode.INVALID_INPUT,
+  ErrorCode.REFUSED,
   ErrorCode.INVALID_CONFIG,
   ErrorCode.TOOLCHAIN_MISSING,
 ]);
@@ -119,4 +126,12 @@ export class AgentClusterError extends Error {
 /** True when `err` is an {@link AgentClusterError}, optionally of one code. */
 export function isAgentClusterError(err: unknown, code?: ErrorCode): err is AgentClusterError {
   return err instanceof AgentClusterError && (code === undefined || err.code === code);
+}
+
+/**
+ * What an action throws to refuse a signal on its merits: the signal is dead-lettered with code
+ * {@link ErrorCode.REFUSED} and this message, the state is left as it was, and a `call` is rejected with it.
+ */
+export function refuse(message: string, details?: Record<string, unknown>): AgentClusterError {
+  return new AgentClusterError(ErrorCode.REFUSED, message, details === undefined ? undefined : { details });
 }

@@ -90,6 +90,11 @@ export interface AgentWorkflowInput {
   state?: unknown;
   /** Per-agent overrides of the kind's options. */
   limits?: AgentLimits;
+  /**
+   * Signals to apply first, before anything sent to the agent (first run only; never carried). What a
+   * `spawn` directive's `signals` become. Invalid ones are dead-lettered.
+   */
+  signals?: unknown[];
   carried?: CarriedOver;
 }
 

@@ -9,22 +9,29 @@
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, AgentHost } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
+import { CLUSTER_PRESETS } from '../src/cluster/presets.js';
 import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
 import type { NodeConfig } from '../src/infra/config.js';
 import { temporalLogger, type Pino } from '../src/infra/logger.js';
+import { ActivityLatency, fileSampler, machineSampler, NodeMember } from './member.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 
-/** Installs the process-wide Temporal Runtime once: pino as its logger, Prometheus metrics if asked. */
+/**
+ * Installs the process-wide Temporal Runtime once: pino as its logger, Prometheus metrics if asked. It
+ * does not stop the workers on SIGINT/SIGTERM itself: workers/node.ts leaves the cluster first.
+ */
 export function installRuntime(log: Pino, metricsPort: number): void {
   if (runtimeInstalled) return;
   Runtime.install({
     logger: temporalLogger(log),
+    shutdownSignals: [],
     telemetryOptions: {
       logging: { forward: {}, filter: 'WARN' },
       ...(metricsPort > 0 ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } : {}),
@@ -36,10 +43,18 @@ export function installRuntime(log: Pino, metricsPort: number): void {
 export interface NodeWorker {
   readonly nodeId: string;
   readonly host: AgentHost;
-  /** Resolves when both workers have stopped (after `shutdown()` or SIGINT/SIGTERM). */
+  /** The node's cluster membership (undefined with `CLUSTER=off`). */
+  readonly member: NodeMember | undefined;
+  /** Resolves when both workers have stopped (after `shutdown()` or `stop()`). */
   run(): Promise<void>;
+  /** Graceful: leaves the cluster (announces, releases the lease), then stops the workers. */
+  stop(reason?: string): Promise<void>;
+  /** Stops the workers now (in-flight activities get the grace time), without leaving the cluster. */
   shutdown(): void;
 }
+
+/** This package's version, announced to the cluster. */
+const VERSION = '0.1.0';
 
 export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<NodeWorker> {
   installRuntime(log, config.METRICS_PORT);
@@ -47,6 +62,30 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
   const host = new AgentHost(config.NODE_ID);
   const identity = `${config.NODE_ID}@${os.hostname()}:${process.pid}`;
   const shutdownGraceTime = config.SHUTDOWN_GRACE_MS;
+  const preset = CLUSTER_PRESETS[config.CLUSTER_PRESET];
+  const latency = new ActivityLatency();
+  let member: NodeMember | undefined;
+  let clientConnection: Connection | undefined;
+  if (config.CLUSTER === 'on') {
+    clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const machine = machineSampler(host, latency);
+    member = new NodeMember({
+      nodeId: config.NODE_ID,
+      client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+      taskQueue: config.AGENT_TASK_QUEUE,
+      host,
+      preset,
+      sampler: config.LOAD_SAMPLE_FILE === undefined ? machine : fileSampler(config.LOAD_SAMPLE_FILE, machine),
+      log,
+      capabilities: config.CAPABILITIES,
+      labels: config.LABELS,
+      activities: Object.keys(createActivities(host)),
+      maxAgents: config.MAX_AGENTS,
+      version: VERSION,
+      ...(config.METRICS_PORT > 0 ? { metricsAddress: `${os.hostname()}:${config.METRICS_PORT}` } : {}),
+      onJoined: (incarnation) => process.send?.({ type: 'agent-cluster.node.joined', node: config.NODE_ID, incarnation }),
+    });
+  }
 
   const code: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> = config.WORKFLOW_BUNDLE_PATH
     ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } }
@@ -59,6 +98,8 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     shutdownGraceTime,
     ...code,
     ...(config.MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS } : {}),
+    // A cached agent whose worker died waits this long before any other worker takes its task.
+    stickyQueueScheduleToStartTimeout: config.STICKY_TIMEOUT_MS ?? preset.stickyTimeoutMs,
   });
   const activities = await Worker.create({
     connection,
@@ -66,12 +107,21 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     taskQueue: nodeTaskQueue(config.NODE_ID),
     identity,
     shutdownGraceTime,
-    activities: createActivities(host),
+    activities: createActivities(host, member),
+    interceptors: { activity: [latency.interceptor] },
+    // Lease heartbeats go out as the lease sends them (the SDK's default throttle, 0.8 × the heartbeat
+    // timeout, would leave a 2.5 s lease only 0.5 s of slack).
+    maxHeartbeatThrottleInterval: 100,
   });
 
+  const shutdown = (): void => {
+    if (workflows.getState() === 'RUNNING') workflows.shutdown();
+    if (activities.getState() === 'RUNNING') activities.shutdown();
+  };
   return {
     nodeId: config.NODE_ID,
     host,
+    member,
     async run() {
       // If one worker fails, stop the other too: a node polls both queues or none.
       const runs = [workflows, activities].map((w) =>
@@ -84,18 +134,21 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
       log.info({ node: config.NODE_ID, workflowQueue: config.AGENT_TASK_QUEUE, activityQueue: nodeTaskQueue(config.NODE_ID) }, 'node ready');
       // A parent that spawned us with an IPC channel (npm start, tests) learns readiness whatever the log level.
       process.send?.({ type: 'agent-cluster.node.ready', node: config.NODE_ID });
+      member?.join().catch((err: unknown) => log.error({ node: config.NODE_ID, err }, 'could not join the cluster'));
       try {
         // Both workers must have released the connection before it closes; the first error is rethrown.
         const failed = (await Promise.allSettled(runs)).find((r) => r.status === 'rejected');
         if (failed) throw failed.reason;
       } finally {
         await connection.close();
+        await clientConnection?.close();
         log.info({ node: config.NODE_ID }, 'node stopped');
       }
     },
-    shutdown() {
-      if (workflows.getState() === 'RUNNING') workflows.shutdown();
-      if (activities.getState() === 'RUNNING') activities.shutdown();
+    async stop(reason) {
+      await member?.leave(reason);
+      shutdown();
     },
+    shutdown,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Entry point of one cluster node: `NODE_ID=node-a node --import tsx workers/node.ts`.
  * Configuration comes from the environment (src/infra/config.ts). SIGINT/SIGTERM shut it down gracefully:
- * pollers stop, in-flight tasks get `SHUTDOWN_GRACE_MS` to finish.
+ * the node leaves the cluster (workers/member.ts), then pollers stop and in-flight tasks get
+ * `SHUTDOWN_GRACE_MS` to finish.
  *
  * @module
  */
@@ -19,6 +20,15 @@ try {
   if (process.send !== undefined) {
     process.on('disconnect', () => node.shutdown());
     if (!process.connected) node.shutdown();
+  }
+  // SIGINT/SIGTERM: leave the cluster (a leave, not a failure), then stop. A second signal stops at once.
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return node.shutdown();
+      stopping = true;
+      void node.stop(`${sig}`).catch(() => node.shutdown());
+    });
   }
   await node.run();
   // The listener above keeps the IPC channel referenced: close it, or the process would outlive its workers.

@@ -4,9 +4,13 @@
  *
  * @module
  */
+import { failureDetectorAgent, healthMonitorAgent, nodeDiscoveryAgent } from '../src/cluster/index.js';
 import { accumulatorAgent, probeAgent } from '../src/examples/index.js';
 import { agentWorkflow } from './agent/index.js';
 
 export { topic } from './topic.js';
 export const accumulator = agentWorkflow(accumulatorAgent);
 export const probe = agentWorkflow(probeAgent);
+export const nodeDiscovery = agentWorkflow(nodeDiscoveryAgent);
+export const healthMonitor = agentWorkflow(healthMonitorAgent);
+export const failureDetector = agentWorkflow(failureDetectorAgent);

@@ -35,6 +35,7 @@ import '../src/router/index.js';
 import '../src/agent/index.js';
 import '../src/topic/index.js';
 import '../src/examples/index.js';
+import '../src/cluster/index.js';
 
 /** Webpack's module factories (by module id) and this module's own record: free variables of the bundle. */
 declare const __webpack_modules__: Record<string, unknown>;

@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from 'zod';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, isAgentClusterError } from '../errors.js';
 import { isJsonValue, type Signal } from '../signal/index.js';
 import type { ActionContext, AgentDefinition, RouteTarget } from './define-agent.js';
 import { directiveSchema, type Directive } from './directives.js';
@@ -161,6 +161,7 @@ export function applySignal<S>(def: AgentDefinition<S>, state: S, signal: Signal
     try {
       outcome = target.action.run(next, params, signal, ctx);
     } catch (err) {
+      if (isAgentClusterError(err, ErrorCode.REFUSED)) return { ok: false, error: { code: ErrorCode.REFUSED, message: err.message } };
       return { ok: false, error: { code: ErrorCode.ACTION_FAILED, message: `action "${target.action.name}" failed: ${errorMessage(err)}` } };
     }
     if (typeof outcome !== 'object' || outcome === null || !('state' in outcome)) {

@@ -63,6 +63,11 @@ export const runDirectiveSchema = z.strictObject({
   onError: signalType.optional(),
   startToCloseMs: durationMs.optional(),
   scheduleToStartMs: durationMs.optional(),
+  /**
+   * The activity must heartbeat at least this often, or the server fails it with a `HEARTBEAT` timeout
+   * (heartbeats write no history events: the cluster's node leases are built on this).
+   */
+  heartbeatTimeoutMs: durationMs.optional(),
   retry: retrySchema.optional(),
 });
 
@@ -73,13 +78,21 @@ export const scheduleDirectiveSchema = z.strictObject({
   signal: outboundSignalSchema,
 });
 
-/** Start another agent (idempotent: an agent already running under that id is left as it is). */
+/** Most signals a spawn may hand its new agent to apply first. */
+export const MAX_SPAWN_SIGNALS = 16;
+
+/**
+ * Start another agent (idempotent: an agent already running under that id is left as it is). `signals`
+ * are applied by the new agent first, before anything sent to it (signal-with-start); an agent already
+ * running does not receive them.
+ */
 export const spawnDirectiveSchema = z.strictObject({
   kind: z.literal('spawn'),
   agentKind: z.string().min(1),
   agentId: z.string().min(1),
   node: z.string().min(1).optional(),
   state: jsonValueSchema.optional(),
+  signals: z.array(outboundSignalSchema).min(1).max(MAX_SPAWN_SIGNALS).optional(),
 });
 
 /** Stop this agent once the signals already accepted have been applied. */

@@ -183,3 +183,11 @@ export function continueDecision(u: RunUsage, l: RunLimits): ContinueDecision {
   if (u.childBudgetSpent) return { mode: 'soft', reason: `spawned ${CHILDREN_PER_RUN} agents this run; more are waiting` };
   return undefined;
 }
+
+/**
+ * Workflow task timeout of agent workflows (Temporal's default is 10 s). It bounds how long an agent
+ * stalls when its task was handed to a worker that then died (a `kill -9` right after the dispatch): the
+ * task times out and any other worker takes it. An agent's workflow task replays at most one run's
+ * history (continue-as-new keeps it near 10,000 events), which takes well under a second here. (Not lower: a replay on a saturated machine must still fit.)
+ */
+export const AGENT_WORKFLOW_TASK_TIMEOUT_MS = 4_000;

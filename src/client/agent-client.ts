@@ -17,7 +17,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { z } from 'zod';
 import { agentWorkflowId, assertAgentId } from '../agent/agent-id.js';
 import type { AgentDefinition, CallParams, CallResult, StateOf } from '../agent/define-agent.js';
-import { checkHistoryLimits } from '../agent/limits.js';
+import { AGENT_WORKFLOW_TASK_TIMEOUT_MS, checkHistoryLimits } from '../agent/limits.js';
 import { AgentClusterError, ErrorCode } from '../errors.js';
 import {
   callUpdate,
@@ -63,6 +63,11 @@ export interface AgentClientOptions {
    * true; see ./outbox.ts). False sends every signal in its own RPC.
    */
   coalesce?: boolean;
+  /**
+   * Workflow task timeout of the agents this client starts (default {@link AGENT_WORKFLOW_TASK_TIMEOUT_MS},
+   * 4 s): how long an agent stalls when its task went to a worker that died. Agents they spawn inherit it.
+   */
+  workflowTaskTimeoutMs?: number;
 }
 
 /** An agent as started. */
@@ -87,12 +92,14 @@ export class AgentClient {
   private readonly defaultNode: string | undefined;
   private readonly source: string;
   private readonly outbox: Pick<Outbox, 'send'>;
+  private readonly workflowTaskTimeoutMs: number;
 
   constructor(options: AgentClientOptions) {
     this.client = options.client;
     this.taskQueue = options.taskQueue ?? 'agents';
     this.defaultNode = options.defaultNode;
     this.source = options.source ?? '/client';
+    this.workflowTaskTimeoutMs = options.workflowTaskTimeoutMs ?? AGENT_WORKFLOW_TASK_TIMEOUT_MS;
     for (const k of options.kinds) this.kinds.set(k.name, k);
     const deliver = (agentId: string, signals: Signal[], asBatch: boolean): Promise<void> =>
       this.mapErrors(agentId, 'signal', () => (asBatch ? this.handle(agentId).signal(signalsMessage, signals) : this.handle(agentId).signal(signalMessage, signals[0])));
@@ -155,6 +162,7 @@ export class AgentClient {
         workflowId,
         taskQueue: this.taskQueue,
         args: [input],
+        workflowTaskTimeout: this.workflowTaskTimeoutMs,
         typedSearchAttributes: [
           { key: AgentKindKey, value: def.name },
           { key: AgentNodeKey, value: node },

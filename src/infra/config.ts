@@ -12,6 +12,13 @@
  * | `WORKFLOW_BUNDLE_PATH` | (none) | a pre-built workflow bundle; without it the worker bundles `workflows/index.ts` at start |
  * | `MAX_CACHED_WORKFLOWS` | SDK default (from heap size) | sticky cache size |
  * | `SHUTDOWN_GRACE_MS` | `10000` | how long in-flight activities get on SIGINT/SIGTERM |
+ * | `CLUSTER` | `on` | join the cluster (membership, lease, load reports); `off` for a bare worker |
+ * | `CLUSTER_PRESET` | `production` | `development` or `production`: detector timing, report interval, recovery time (src/cluster/presets.ts) |
+ * | `STICKY_TIMEOUT_MS` | the preset's | how long a cached agent's task waits for this worker before any worker takes it |
+ * | `CAPABILITIES` | (none) | comma-separated capabilities announced to the cluster (`gpu,ssd`) |
+ * | `LABELS` | (none) | comma-separated `key=value` labels announced to the cluster (`zone=a,rack=3`) |
+ * | `MAX_AGENTS` | `1000` | agents this node is willing to host (announced capacity) |
+ * | `LOAD_SAMPLE_FILE` | (none) | a JSON file whose numbers override the node's load samples (tests and bench inject load this way) |
  *
  * @module
  */
@@ -32,6 +39,31 @@ export const nodeConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  CLUSTER: z.enum(['on', 'off']).default('on'),
+  CLUSTER_PRESET: z.enum(['development', 'production']).default('production'),
+  STICKY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  CAPABILITIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+    .pipe(z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/, 'each capability is a letter then letters, digits, "_", ".", ":" or "-"')).max(64)),
+  LABELS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const labels: Record<string, string> = {};
+      for (const pair of v.split(',').map((x) => x.trim()).filter((x) => x.length > 0)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) {
+          ctx.addIssue({ code: 'custom', message: `label "${pair}" must be key=value` });
+          return z.NEVER;
+        }
+        labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      return labels;
+    }),
+  MAX_AGENTS: z.coerce.number().int().positive().default(1000),
+  LOAD_SAMPLE_FILE: z.string().min(1).optional(),
 });
 
 export type NodeConfig = z.output<typeof nodeConfigSchema>;

@@ -1,4 +1,5 @@
 /** The functional core of agents: definitions, applying a signal, directives, the dedupe window. */
+import { CLUSTER_KINDS } from '../../src/cluster/index.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { applySignal, checkSignal } from '../../src/agent/apply.js';
@@ -160,9 +161,10 @@ describe('example agents (pure)', () => {
     expect(applySignal(accumulatorAgent, s, createSignal('accumulator.stop', {}), ctx)).toMatchObject({ directives: [{ kind: 'stop' }] });
   });
 
-  it('every example kind is exported from workflows/ under its own name', () => {
-    for (const kind of exampleKinds) expect(typeof (workflows as Record<string, unknown>)[kind.name]).toBe('function');
-    expect(Object.keys(workflows).sort()).toEqual([...exampleKinds.map((k) => k.name), 'topic'].sort());
+  it('every example and cluster kind is exported from workflows/ under its own name', () => {
+    const all = [...exampleKinds, ...CLUSTER_KINDS];
+    for (const kind of all) expect(typeof (workflows as Record<string, unknown>)[kind.name]).toBe('function');
+    expect(Object.keys(workflows).sort()).toEqual([...all.map((k) => k.name), 'topic'].sort());
   });
 });
 

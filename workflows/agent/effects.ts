@@ -23,7 +23,7 @@ import { agentWorkflowId, nodeTaskQueue } from '../../src/agent/agent-id.js';
 import type { EmitDirective, OutboundSignal, RunDirective, SpawnDirective } from '../../src/agent/directives.js';
 import { EffectQueue, type DispatchMode, type EffectEntry, type QueuedEffect } from '../../src/agent/effect-queue.js';
 import { ErrorCode } from '../../src/errors.js';
-import { signalMessage, signalsMessage } from '../../src/messages.js';
+import { signalMessage, signalsMessage, type AgentWorkflowInput } from '../../src/messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../../src/search-attributes.js';
 import type { JsonValue, Signal } from '../../src/signal/index.js';
 import { publishMessage, topicWorkflowId } from '../../src/topic/index.js';
@@ -222,6 +222,8 @@ export class Effects {
       startToCloseTimeout: d.startToCloseMs ?? RUN_DEFAULTS.startToCloseMs,
       scheduleToStartTimeout: d.scheduleToStartMs ?? RUN_DEFAULTS.scheduleToStartMs,
       retry: retryPolicy({ ...RUN_DEFAULTS.retry, ...d.retry }),
+      // Only when asked: a run recorded without it replays the same ScheduleActivityTask command.
+      ...(d.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeout: d.heartbeatTimeoutMs }),
     });
     const fn = activities[d.activity] as (input: unknown) => Promise<unknown>;
     fn(d.input).then(
@@ -243,10 +245,14 @@ export class Effects {
       return done();
     }
     const node = d.node ?? this.host.node;
+    const input: AgentWorkflowInput = d.state === undefined ? { agentId: d.agentId, node } : { agentId: d.agentId, node, state: d.state };
+    if (d.signals !== undefined) input.signals = d.signals.map((s) => this.host.outbound(s));
     const started = startChild(d.agentKind, {
       workflowId: agentWorkflowId(d.agentId),
-      args: [d.state === undefined ? { agentId: d.agentId, node } : { agentId: d.agentId, node, state: d.state }],
+      args: [input],
       taskQueue: workflowInfo().taskQueue,
+      // The spawner's own (AgentClient sets it): a child stalls no longer than its parent would.
+      workflowTaskTimeout: workflowInfo().taskTimeoutMs,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: AgentKindKey, value: d.agentKind },

@@ -32,7 +32,7 @@ import type { TimerEntry } from '../../src/agent/timer-table.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { AgentInfo, AgentResult, AgentStats, AgentWorkflowInput } from '../../src/messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey, type AgentStatus } from '../../src/search-attributes.js';
-import { createSignal, isJsonValue, newSignalId, type CreateSignalAttrs, type JsonValue, type Signal } from '../../src/signal/index.js';
+import { createSignal, isJsonValue, newSignalId, safeParseSignal, type CreateSignalAttrs, type JsonValue, type Signal } from '../../src/signal/index.js';
 import { RunBudget, carryInput, readyToContinue } from './continue-as-new.js';
 import { Effects, describe } from './effects.js';
 import { failure, registerHandlers } from './handlers.js';
@@ -97,6 +97,8 @@ export class AgentRuntime<S> {
     this.pool = poolBytes(def.options);
     this.startMount = def.options.hosted && (this.stats.generation === 0 || carried?.mountPending === true);
     for (const signal of carried?.inbox ?? []) this.inbox.push({ signal, external: true });
+    // Signals handed over at start (a spawn's `signals`) go first. Only a first run has them.
+    const startSignals = carried === undefined ? (input.signals ?? []) : [];
 
     registerHandlers({
       agentId: this.agentId,
@@ -135,6 +137,11 @@ export class AgentRuntime<S> {
     });
     // Carried timers are armed before anything else, as runs before `runtime-v2` did.
     this.timers = new Timers(!this.v2, size, carried?.timers ?? [], (due) => this.fire(due));
+    for (const raw of startSignals) {
+      const parsed = safeParseSignal(raw);
+      if (parsed.ok) this.inbox.push({ signal: parsed.signal, external: false });
+      else this.deadLetter(raw, { code: ErrorCode.INVALID_SIGNAL, message: parsed.error.message });
+    }
   }
 
   async run(): Promise<AgentResult> {

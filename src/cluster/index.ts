@@ -1,0 +1,21 @@
+/**
+ * The cluster layer's pure core: the signal catalogue, the membership and detector state machines, the
+ * health maths, the presets, and the cluster agents built on them. Sandbox-safe.
+ *
+ * @module
+ */
+export * from './signals.js';
+export * from './detector.js';
+export * from './membership.js';
+export * from './health.js';
+export * from './presets.js';
+export { failureDetectorAgent, LEASE_ACTIVITY, PROBE_ACTIVITY, type LeaseInput, type ProbeInput } from './agents/failure-detector.js';
+export { nodeDiscoveryAgent, type AnnounceReply } from './agents/node-discovery.js';
+export { healthMonitorAgent, healthMonitorStateSchema, ALERTS_KEPT, type HealthMonitorState } from './agents/health-monitor.js';
+
+import { failureDetectorAgent } from './agents/failure-detector.js';
+import { healthMonitorAgent } from './agents/health-monitor.js';
+import { nodeDiscoveryAgent } from './agents/node-discovery.js';
+
+/** Every cluster agent kind (what a node's bundle must run, and a client must know to start them). */
+export const CLUSTER_KINDS = [nodeDiscoveryAgent, healthMonitorAgent, failureDetectorAgent] as const;

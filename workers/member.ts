@@ -1,0 +1,369 @@
+/**
+ * A node's membership in the cluster: the node side of `cluster/node-discovery`.
+ *
+ * - **Join.** Starts the cluster agents and topics if this is the first node (idempotent: every node
+ *   tries, the first wins), picks an incarnation newer than any the membership knows for this node id,
+ *   waits while a previous incarnation of the same id is still live (it is declared down within seconds),
+ *   and announces itself (`cluster.node.announce`, a call).
+ * - **Report.** Sends `cluster.node.load` at the interval the membership gives (it grows with the cluster
+ *   so that the whole cluster stays within a few signals per second into the membership agent). The load
+ *   comes from a {@link LoadSampler}: the machine's own by default; tests and the bench inject one from a
+ *   file (`LOAD_SAMPLE_FILE`), the only thing outside the system that they mock.
+ * - **Lease.** Implements {@link LeaseHolder} for the lease/probe activities. When the server times its
+ *   lease out (the process was frozen or starved), the node watches the membership: if its incarnation is
+ *   declared down it **fences** itself (unmounts every hosted agent: no node-local work under the old
+ *   identity) and rejoins under a new incarnation. A refuted suspicion keeps the incarnation.
+ * - **Leave.** On SIGTERM/SIGINT: `cluster.node.leave` (a call), the lease returns `released`, then the
+ *   workers stop. A leave is not a failure.
+ *
+ * @module
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { AgentHost, LeaseHolder } from '../activities/index.js';
+import { AgentClient } from '../src/client/index.js';
+import {
+  CLUSTER_IDS,
+  CLUSTER_KINDS,
+  healthConfig,
+  healthMonitorAgent,
+  isLive,
+  LEASE_ACTIVITY,
+  membershipConfig,
+  nodeDiscoveryAgent,
+  nodeLoadSchema,
+  nodeSource,
+  PROBE_ACTIVITY,
+  reportIntervalMs,
+  type AnnounceReply,
+  type ClusterPreset,
+  type MembershipState,
+  type NodeAnnouncement,
+  type NodeLoad,
+} from '../src/cluster/index.js';
+import { topicWorkflowId } from '../src/topic/index.js';
+import type { Pino } from '../src/infra/logger.js';
+
+/** Where a node's load comes from. */
+export interface LoadSampler {
+  sample(): NodeLoad;
+}
+
+/** Mean schedule-to-completion time of the node's activities (the cluster's own excluded), per interval. */
+export class ActivityLatency {
+  private total = 0;
+  private count = 0;
+
+  readonly interceptor: ActivityInterceptorsFactory = (ctx) => ({
+    inbound: {
+      execute: async (input, next) => {
+        const { activityType, scheduledTimestampMs } = ctx.info;
+        try {
+          return await next(input);
+        } finally {
+          if (activityType !== LEASE_ACTIVITY && activityType !== PROBE_ACTIVITY) {
+            this.total += Math.max(0, Date.now() - scheduledTimestampMs);
+            this.count++;
+          }
+        }
+      },
+    },
+  });
+
+  /** The mean since the last call, and reset (0 when nothing ran). */
+  take(): number {
+    const mean = this.count === 0 ? 0 : this.total / this.count;
+    this.total = 0;
+    this.count = 0;
+    return mean;
+  }
+}
+
+/** The machine's load: CPU utilisation between samples, used memory, the host's agents, activity latency, event-loop lag. */
+export function machineSampler(host: AgentHost, latency: ActivityLatency): LoadSampler {
+  const cpuTimes = (): { idle: number; total: number } => {
+    let idle = 0;
+    let total = 0;
+    for (const c of os.cpus()) {
+      idle += c.times.idle;
+      total += c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq;
+    }
+    return { idle, total };
+  };
+  let last = cpuTimes();
+  const lag = monitorEventLoopDelay({ resolution: 20 });
+  lag.enable();
+  return {
+    sample() {
+      const now = cpuTimes();
+      const total = now.total - last.total;
+      const cpu = total > 0 ? 1 - (now.idle - last.idle) / total : 0;
+      last = now;
+      const lagMs = Number.isFinite(lag.percentile(99)) ? lag.percentile(99) / 1e6 : 0;
+      lag.reset();
+      return {
+        cpu: Math.min(1, Math.max(0, cpu)),
+        memory: Math.min(1, Math.max(0, 1 - os.freemem() / os.totalmem())),
+        hostedAgents: host.size,
+        activityLatencyMs: latency.take(),
+        eventLoopLagMs: lagMs,
+      };
+    },
+  };
+}
+
+/**
+ * A sampler whose values come from a JSON file, read at every sample, over a base sampler: tests and the
+ * bench give a node a chosen load by writing `{ "cpu": 0.99 }` there. A missing or unreadable file, or a
+ * field that is not a number, leaves the base value.
+ */
+export function fileSampler(file: string, base: LoadSampler): LoadSampler {
+  return {
+    sample() {
+      const sample = base.sample();
+      let overrides: Record<string, unknown> = {};
+      try {
+        overrides = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return sample;
+      }
+      const merged: Record<string, unknown> = { ...sample };
+      for (const key of Object.keys(sample)) if (typeof overrides[key] === 'number') merged[key] = overrides[key];
+      return nodeLoadSchema.parse(merged);
+    },
+  };
+}
+
+export interface NodeMemberOptions {
+  nodeId: string;
+  client: Client;
+  taskQueue: string;
+  host: AgentHost;
+  preset: ClusterPreset;
+  sampler: LoadSampler;
+  log: Pino;
+  capabilities: string[];
+  labels: Record<string, string>;
+  activities: string[];
+  maxAgents: number;
+  version: string;
+  metricsAddress?: string;
+  /** Told when the node (re)joins, e.g. to tell a parent process. */
+  onJoined?: (incarnation: number) => void;
+}
+
+type Phase = 'idle' | 'joining' | 'member' | 'lost' | 'leaving' | 'left';
+
+export class NodeMember implements LeaseHolder {
+  readonly nodeId: string;
+  private readonly agents: AgentClient;
+  private readonly startedAt = Date.now();
+  private current: number | undefined;
+  private phase: Phase = 'idle';
+  private reportEveryMs: number;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private reportsSent = 0;
+  private leases = 0;
+  private leaveRequested!: () => void;
+  readonly leavingSignal: Promise<void>;
+
+  constructor(private readonly o: NodeMemberOptions) {
+    this.nodeId = o.nodeId;
+    this.reportEveryMs = o.preset.loadReportMs;
+    this.agents = new AgentClient({ client: o.client, kinds: [...CLUSTER_KINDS], taskQueue: o.taskQueue, source: nodeSource(o.nodeId), coalesce: false, defaultNode: o.nodeId });
+    this.leavingSignal = new Promise((resolve) => (this.leaveRequested = resolve));
+  }
+
+  incarnation(): number | undefined {
+    return this.phase === 'left' ? undefined : this.current;
+  }
+
+  get leaving(): boolean {
+    return this.phase === 'leaving' || this.phase === 'left';
+  }
+
+  get status(): Phase {
+    return this.phase;
+  }
+
+  /** Joins the cluster (resolves once the announcement is accepted, or the node starts leaving). */
+  async join(): Promise<void> {
+    this.phase = 'joining';
+    await this.ensureClusterAgents();
+    await this.announce();
+  }
+
+  /** Starts the cluster's agents and topics if they are not running (every node tries; the first wins). */
+  async ensureClusterAgents(): Promise<void> {
+    const { preset, nodeId } = this.o;
+    await this.agents.startAgent(nodeDiscoveryAgent, CLUSTER_IDS.nodeDiscovery, { node: nodeId, state: { ...nodeDiscoveryAgent.initialState, config: membershipConfig(preset) } });
+    await this.agents.startAgent(healthMonitorAgent, CLUSTER_IDS.healthMonitor, { node: nodeId, state: { ...healthMonitorAgent.initialState, config: healthConfig(preset) } });
+    await this.agents.subscribe(CLUSTER_IDS.membershipTopic, CLUSTER_IDS.healthMonitor);
+    try {
+      await this.o.client.workflow.start('topic', {
+        workflowId: topicWorkflowId(CLUSTER_IDS.healthTopic),
+        taskQueue: this.o.taskQueue,
+        args: [{ topic: CLUSTER_IDS.healthTopic }],
+        staticSummary: `topic ${CLUSTER_IDS.healthTopic}`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** The membership agent's state (a query: writes no history). */
+  async topology(): Promise<MembershipState> {
+    return this.agents.state<MembershipState>(CLUSTER_IDS.nodeDiscovery);
+  }
+
+  private announcement(incarnation: number): NodeAnnouncement {
+    const o = this.o;
+    const a: NodeAnnouncement = {
+      nodeId: o.nodeId,
+      incarnation,
+      capabilities: o.capabilities,
+      labels: o.labels,
+      kinds: CLUSTER_KINDS.map((k) => k.name),
+      activities: o.activities,
+      capacity: { cpus: os.cpus().length || 1, memoryBytes: os.totalmem(), maxAgents: o.maxAgents },
+      version: o.version,
+      startedAt: this.startedAt,
+    };
+    if (o.metricsAddress !== undefined) a.metricsAddress = o.metricsAddress;
+    return a;
+  }
+
+  /**
+   * Announces under an incarnation newer than the membership's last one for this id, once no earlier
+   * incarnation of it is live. Retries (the membership may be starting, or the previous incarnation not
+   * yet declared down) until accepted or leaving.
+   */
+  private async announce(): Promise<void> {
+    let waitingSince: number | undefined;
+    while (!this.leaving) {
+      try {
+        const known = (await this.topology()).nodes[this.nodeId];
+        let incarnation = Math.max(Date.now(), (this.current ?? 0) + 1);
+        if (known !== undefined) {
+          if (isLive(known.status) && known.incarnation !== this.current) {
+            waitingSince ??= Date.now();
+            if (Date.now() - waitingSince > 2_000) this.o.log.warn({ node: this.nodeId, incarnation: known.incarnation, status: known.status }, 'waiting for the previous incarnation of this node to be declared down');
+            await sleep(250);
+            continue;
+          }
+          incarnation = Math.max(incarnation, known.incarnation + 1);
+        }
+        this.current = incarnation;
+        const reply = (await this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.announce', data: this.announcement(incarnation) })) as AnnounceReply;
+        this.reportEveryMs = reply.reportIntervalMs;
+        this.phase = 'member';
+        this.o.log.info({ node: this.nodeId, incarnation, status: reply.status, reportEveryMs: reply.reportIntervalMs, liveNodes: reply.liveNodes }, 'joined the cluster');
+        this.o.onJoined?.(incarnation);
+        this.scheduleReport(0);
+        return;
+      } catch (err) {
+        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'announcement not accepted yet; retrying');
+        await sleep(500);
+      }
+    }
+  }
+
+  private scheduleReport(delayMs: number): void {
+    clearTimeout(this.reportTimer);
+    if (this.phase !== 'member') return;
+    this.reportTimer = setTimeout(() => void this.report(), delayMs);
+  }
+
+  private async report(): Promise<void> {
+    if (this.phase !== 'member' || this.current === undefined) return;
+    const incarnation = this.current;
+    try {
+      const load = this.o.sampler.sample();
+      await this.agents.send(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at: Date.now() } });
+      // The interval grows with the cluster: refresh it now and then (a query, no history).
+      if (++this.reportsSent % 10 === 0) this.reportEveryMs = reportIntervalMs(await this.topology());
+    } catch (err) {
+      this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'load report failed');
+    }
+    this.scheduleReport(this.reportEveryMs);
+  }
+
+  // ---- LeaseHolder ------------------------------------------------------------------------------------
+
+  leaseStarted(incarnation: number): void {
+    if (incarnation !== this.current) return;
+    this.leases++;
+    if (this.phase === 'lost') {
+      this.phase = 'member';
+      this.o.log.info({ node: this.nodeId, incarnation }, 'lease held again: the suspicion was refuted');
+      this.scheduleReport(0);
+    }
+  }
+
+  leaseEnded(incarnation: number): void {
+    if (incarnation === this.current) this.leases = Math.max(0, this.leases - 1);
+  }
+
+  leaseLost(incarnation: number, reason: string): void {
+    if (incarnation !== this.current || this.phase !== 'member') return;
+    this.phase = 'lost';
+    clearTimeout(this.reportTimer);
+    this.o.log.warn({ node: this.nodeId, incarnation, reason }, 'lost the lease: waiting for the cluster\'s verdict');
+    void this.awaitVerdict(incarnation);
+  }
+
+  /** After a lost lease: keep the incarnation if the suspicion is refuted; rejoin under a new one if it is down. */
+  private async awaitVerdict(incarnation: number): Promise<void> {
+    while (this.phase === 'lost' && this.current === incarnation) {
+      try {
+        const record = (await this.topology()).nodes[this.nodeId];
+        if (this.phase !== 'lost') return;
+        if (record === undefined || record.incarnation !== incarnation || !isLive(record.status)) {
+          this.fence(incarnation, record?.status ?? 'forgotten');
+          this.phase = 'joining';
+          await this.announce();
+          return;
+        }
+      } catch (err) {
+        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'cannot read the membership');
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Stops node-local work of the old incarnation: every hosted agent is unmounted. */
+  private fence(incarnation: number, status: string): void {
+    const hosted = this.o.host.list();
+    for (const a of hosted) this.o.host.unmount(a.agentId);
+    this.o.log.warn({ node: this.nodeId, incarnation, status, unmounted: hosted.length }, 'incarnation declared gone: fenced, rejoining under a new incarnation');
+  }
+
+  /** Leaves gracefully: tells the membership, releases the lease, stops reporting. */
+  async leave(reason = 'shutting down'): Promise<void> {
+    if (this.leaving) return;
+    const wasMember = this.phase === 'member' || this.phase === 'lost';
+    this.phase = 'leaving';
+    clearTimeout(this.reportTimer);
+    if (wasMember && this.current !== undefined) {
+      try {
+        await Promise.race([
+          this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.leave', data: { nodeId: this.nodeId, incarnation: this.current, reason } }),
+          sleep(5_000).then(() => {
+            throw new Error('no answer within 5 s');
+          }),
+        ]);
+        this.o.log.info({ node: this.nodeId, incarnation: this.current }, 'left the cluster');
+      } catch (err) {
+        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'leave not acknowledged; the failure detector will declare this node down');
+      }
+    }
+    this.leaveRequested();
+    // Give the lease a moment to return `released` before the workers stop.
+    for (let i = 0; i < 40 && this.leases > 0; i++) await sleep(25);
+    this.phase = 'left';
+  }
+}
