@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { CLUSTER_IDS, CLUSTER_KINDS, type MembershipState } from '../src/cluster/index.js';
 import { accumulatorAgent, exampleKinds, probeAgent, type AccumulatorState, type ProbeState } from '../src/examples/index.js';
 import { isAgentClusterError } from '../src/errors.js';
 import { AgentClient } from '../src/client/agent-client.js';
@@ -54,6 +55,29 @@ function options() {
 }
 
 /** Starts the example agents, sends them signals, prints what they hold. */
+/** The membership as cluster/node-discovery holds it, once every node started here is up. */
+async function showMembership(agents: AgentClient, nodes: readonly NodeProcess[]): Promise<void> {
+  const topology = (): Promise<MembershipState> => agents.state<MembershipState>(CLUSTER_IDS.nodeDiscovery);
+  await waitFor(
+    async () => {
+      const s = await topology();
+      return nodes.every((n) => s.nodes[n.nodeId]?.status === 'up' && s.nodes[n.nodeId]?.incarnation === n.incarnations.at(-1));
+    },
+    { what: 'every node up in cluster/node-discovery', intervalMs: 200, timeoutMs: 30_000 },
+  );
+  const s = await topology();
+  say('\nCluster membership (agent cluster/node-discovery; failure detection by lease, development preset):');
+  console.table(
+    Object.values(s.nodes).map((r) => ({
+      node: r.nodeId,
+      incarnation: r.incarnation,
+      status: r.status,
+      cpus: r.info.capacity.cpus,
+      'last load': r.lastLoad === undefined ? '-' : `cpu=${r.lastLoad.cpu.toFixed(2)} mem=${r.lastLoad.memory.toFixed(2)} agents=${r.lastLoad.hostedAgents}`,
+    })),
+  );
+}
+
 async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
   const first = nodeIds[0] as string;
   const second = nodeIds[1] ?? first;
@@ -122,13 +146,19 @@ async function main(): Promise<number> {
     const nodeIds = Array.from({ length: opts.nodes }, (_, i) => `node-${String.fromCharCode(97 + i)}`);
     say(`agent-cluster: starting nodes ${nodeIds.join(', ')} (one process each)…`);
     for (const nodeId of nodeIds) {
-      started.nodes.push(await spawnNodeProcess({ nodeId, address: started.server.address, workflowBundlePath: bundlePath, logLevel: 'warn' }));
+      started.nodes.push(
+        await spawnNodeProcess({ nodeId, address: started.server.address, workflowBundlePath: bundlePath, logLevel: 'warn', env: { CLUSTER_PRESET: 'development' } }),
+      );
       if (stopping) return await stopLate(started, stopping);
     }
+    // Every node joins the cluster (the first starts cluster/node-discovery and cluster/health-monitor).
+    await Promise.all(started.nodes.map((n) => n.joined({ timeoutMs: 60_000 })));
+    if (stopping) return await stopLate(started, stopping);
 
     const connection = await Connection.connect({ address: started.server.address });
-    const agents = new AgentClient({ client: new Client({ connection }), kinds: exampleKinds });
+    const agents = new AgentClient({ client: new Client({ connection }), kinds: [...exampleKinds, ...CLUSTER_KINDS] });
     if (opts.demo) await demo(agents, nodeIds);
+    await showMembership(agents, started.nodes);
 
     const ui = started.server.uiUrl ?? '';
     const q = (query: string) => `${ui}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
@@ -136,6 +166,7 @@ async function main(): Promise<number> {
     say(`Temporal Web UI:      ${ui}`);
     say(`  accumulator agents: ${q("AgentKind='accumulator'")}`);
     say(`  agents on node-a:   ${q("AgentNode='node-a'")}`);
+    say(`  cluster agents:     ${q("WorkflowId STARTS_WITH 'agent/cluster/'")}`);
     say(`Temporal frontend:    ${started.server.address}  (temporal workflow list --address ${started.server.address})`);
     say(`agent-cluster ready — Ctrl-C stops everything it started.`);
     await connection.close();

@@ -99,6 +99,7 @@ export const FAILURE_CAUSES = ['probe-failed', 'fenced'] as const;
 export const nodeFailureSchema = z.strictObject({ ...nodeRef, cause: z.enum(FAILURE_CAUSES), reason });
 export const quarantineSchema = z.strictObject({ ...nodeRef, reason });
 export const releaseSchema = z.strictObject({ ...nodeRef, reason });
+export const topologyQuerySchema = z.strictObject({ nodeId: nodeIdSchema.optional() }).optional();
 export const drainSchema = z.strictObject({ nodeId: nodeIdSchema, reason: reason.optional() });
 
 /** A membership transition, as published on the `cluster.membership` topic and kept in the bounded history. */
@@ -178,8 +179,8 @@ export const CLUSTER_SIGNALS = {
   'cluster.node.load': live({
     schema: loadReportSchema,
     description: 'a node\'s load sample; the membership keeps the last one and forwards it to the health monitor',
-    from: `node worker → ${MEMBER} → ${HEALTH}`,
-    to: `${MEMBER}, ${HEALTH}`,
+    from: `node worker (forwarded by ${MEMBER})`,
+    to: `${MEMBER}, then ${HEALTH}`,
     seed: ['load_report', 'health_data', 'node_capacity_update'],
   }),
   'cluster.node.drain': live({
@@ -188,6 +189,13 @@ export const CLUSTER_SIGNALS = {
     from: 'operator',
     to: MEMBER,
     seed: ['coordinate_cluster_operation (drain)'],
+  }),
+  'cluster.topology.get': live({
+    schema: topologyQuerySchema,
+    description: 'a call answered with one node\'s record, or every node and the placeable ones (the `jido.state` query reads the same without a call)',
+    from: 'any client or agent',
+    to: MEMBER,
+    seed: ['discover_nodes', 'health_check_request'],
   }),
   'cluster.lease.granted': live({
     schema: leaseGrantedSchema,

@@ -77,6 +77,10 @@ describe('npm start', () => {
     expect(out).toContain(`Temporal Web UI:      http://localhost:${uiPort}`);
     expect(out).toMatch(/demo-acc-2.*node-b.*total=15 count=2/);
     expect(out).toMatch(/probe-node-a.*on node-a/);
+    // Both node processes joined the cluster: the membership table shows them up.
+    expect(out).toContain('Cluster membership');
+    expect(out).toMatch(/'node-a'.*'up'/);
+    expect(out).toMatch(/'node-b'.*'up'/);
     const ui = await fetch(`http://localhost:${uiPort}/`);
     expect(ui.status).toBe(200);
 

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CLUSTER_SIGNALS } from '../../src/cluster/signals.js';
 import { ErrorCode } from '../../src/errors.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -18,6 +19,18 @@ function sources(dir: string): string[] {
 }
 
 describe('README', () => {
+  it('lists exactly the cluster signal catalogue, with each type\'s status and data fields', () => {
+    const table = readme.slice(readme.indexOf('| type | status | from → to | data | seed patterns |'));
+    const lines = table.split('\n').slice(2);
+    const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|')));
+    const listed = rows.map((r) => /^\| `([a-z.]+)`/.exec(r)?.[1]);
+    expect(listed.sort()).toEqual(Object.keys(CLUSTER_SIGNALS).sort());
+    for (const row of rows) {
+      const type = /^\| `([a-z.]+)`/.exec(row)?.[1] as keyof typeof CLUSTER_SIGNALS;
+      expect(row.split('|')[2]?.trim().startsWith(CLUSTER_SIGNALS[type].status)).toBe(true);
+    }
+  });
+
   it('lists exactly the error codes of src/errors.ts in its error table', () => {
     const table = readme.slice(readme.indexOf('| code | where it arises | when |'));
     const rows = table.split('\n').filter((l) => l.startsWith('| `'));

@@ -29,6 +29,7 @@ import {
   nodeLeaveSchema,
   quarantineSchema,
   releaseSchema,
+  topologyQuerySchema,
   type MemberTransition,
 } from '../signals.js';
 
@@ -175,7 +176,7 @@ const drain = defineAction({
 /** Topology queries through `jido.call` (no state change): one node, or the placeable ones. */
 const topology = defineAction({
   name: 'topology',
-  params: z.object({ nodeId: z.string().optional() }).optional(),
+  params: topologyQuerySchema,
   run: (s: S, p) => ({
     state: s,
     result: p?.nodeId !== undefined ? (s.nodes[p.nodeId] ?? null) : { nodes: Object.values(s.nodes), placeable: m.placeableNodes(s).map((r) => r.nodeId) },
