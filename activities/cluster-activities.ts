@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { CancelledFailure, Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FENCED_ERROR_TYPE } from '../src/cluster/detector.js';
 import type { LeaseInput, ProbeInput } from '../src/cluster/agents/failure-detector.js';
@@ -35,6 +35,11 @@ function fenced(holder: LeaseHolder | undefined, input: ProbeInput): Application
   if (holder === undefined) return ApplicationFailure.nonRetryable('this worker is not a cluster member', FENCED_ERROR_TYPE);
   const mine = holder.incarnation();
   if (input.nodeId !== holder.nodeId || input.incarnation !== mine) {
+    if (input.nodeId === holder.nodeId && mine !== undefined && input.incarnation > mine) {
+      // Only a second live process with this NODE_ID joins under a newer incarnation: a misconfiguration
+      // the two processes will fight over (each fences the other's probes).
+      log.error('another process runs as this node under a newer incarnation: two processes share one NODE_ID', { nodeId: input.nodeId, ours: mine, theirs: input.incarnation });
+    }
     return ApplicationFailure.nonRetryable(
       `node ${holder.nodeId} incarnation ${String(mine)} will not act for ${input.nodeId} incarnation ${input.incarnation}`,
       FENCED_ERROR_TYPE,

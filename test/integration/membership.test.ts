@@ -205,4 +205,30 @@ describe('membership with real node processes', () => {
     // Reported, not asserted (speed is the bench's job): the development preset's sticky timeout is 1 s.
     console.log(`call answered ${Date.now() - t0} ms after its cached worker (${holder}) was killed`);
   });
+
+  it('a restart of every node loses nothing: the same agents, the history, new incarnations', async () => {
+    const before = await topology();
+    const alertsBefore = (await agents.state<HealthMonitorState>(CLUSTER_IDS.healthMonitor)).alerts.length;
+    const running = [...nodes.entries()];
+    for (const [, n] of running) n.process.kill('SIGKILL');
+    nodes.clear();
+    const restarted = ['node-a', 'node-b'];
+    await Promise.all(restarted.map(start));
+    for (const id of restarted) {
+      const inc = nodes.get(id)?.incarnations[0] as number;
+      expect(inc).toBeGreaterThan(before.nodes[id]?.incarnation as number);
+      await statusOf(id, inc, 'up');
+    }
+    const after = await topology();
+    // The previous incarnations of every killed node were declared down (fenced by their successors, or by their probe).
+    for (const [id] of running) {
+      const old = before.nodes[id]?.incarnation as number;
+      expect(after.transitions.some((t) => t.nodeId === id && t.incarnation === old && t.to === 'down')).toBe(true);
+    }
+    // Nothing forgotten: every node known before is still known, the history only grew.
+    for (const id of Object.keys(before.nodes)) expect(after.nodes[id]).toBeDefined();
+    expect(after.seq).toBeGreaterThan(before.seq);
+    expect(after.transitions.map((t) => t.seq)).toEqual([...after.transitions.map((t) => t.seq)].sort((x, y) => x - y));
+    expect((await agents.state<HealthMonitorState>(CLUSTER_IDS.healthMonitor)).alerts.length).toBeGreaterThanOrEqual(alertsBefore);
+  });
 });

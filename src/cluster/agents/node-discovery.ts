@@ -11,7 +11,6 @@
  *
  * @module
  */
-import { z } from 'zod';
 import { defineAction, defineAgent } from '../../agent/define-agent.js';
 import { emit, spawn, type Directive } from '../../agent/directives.js';
 import { refuse } from '../../errors.js';
