@@ -62,7 +62,8 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
   const host = new AgentHost(config.NODE_ID);
   const identity = `${config.NODE_ID}@${os.hostname()}:${process.pid}`;
   const shutdownGraceTime = config.SHUTDOWN_GRACE_MS;
-  const preset = CLUSTER_PRESETS[config.CLUSTER_PRESET];
+  const named = CLUSTER_PRESETS[config.CLUSTER_PRESET];
+  const preset = config.LOAD_REPORT_MS === undefined ? named : { ...named, loadReportMs: config.LOAD_REPORT_MS };
   const latency = new ActivityLatency();
   let member: NodeMember | undefined;
   let clientConnection: Connection | undefined;

@@ -14,6 +14,7 @@
  * | `SHUTDOWN_GRACE_MS` | `10000` | how long in-flight activities get on SIGINT/SIGTERM |
  * | `CLUSTER` | `on` | join the cluster (membership, lease, load reports); `off` for a bare worker |
  * | `CLUSTER_PRESET` | `production` | `development` or `production`: detector timing, report interval, recovery time (src/cluster/presets.ts) |
+ * | `LOAD_REPORT_MS` | the preset's | the cluster's shortest load-report interval, if this node is the first (it starts the membership agent) |
  * | `STICKY_TIMEOUT_MS` | the preset's | how long a cached agent's task waits for this worker before any worker takes it |
  * | `CAPABILITIES` | (none) | comma-separated capabilities announced to the cluster (`gpu,ssd`) |
  * | `LABELS` | (none) | comma-separated `key=value` labels announced to the cluster (`zone=a,rack=3`) |
@@ -42,6 +43,7 @@ export const nodeConfigSchema = z.object({
   CLUSTER: z.enum(['on', 'off']).default('on'),
   CLUSTER_PRESET: z.enum(['development', 'production']).default('production'),
   STICKY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  LOAD_REPORT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   CAPABILITIES: z
     .string()
     .default('')
