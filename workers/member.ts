@@ -148,6 +148,8 @@ export interface NodeMemberOptions {
   log: Pino;
   capabilities: string[];
   labels: Record<string, string>;
+  /** Workflow types (agent kinds and the topic) the node's bundle runs. */
+  kinds: string[];
   activities: string[];
   maxAgents: number;
   version: string;
@@ -227,7 +229,7 @@ export class NodeMember implements LeaseHolder {
       incarnation,
       capabilities: o.capabilities,
       labels: o.labels,
-      kinds: CLUSTER_KINDS.map((k) => k.name),
+      kinds: o.kinds,
       activities: o.activities,
       capacity: { cpus: os.cpus().length || 1, memoryBytes: os.totalmem(), maxAgents: o.maxAgents },
       version: o.version,

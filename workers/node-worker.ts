@@ -80,6 +80,8 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
       log,
       capabilities: config.CAPABILITIES,
       labels: config.LABELS,
+      // The workflow types of workflows/index.ts (a custom WORKFLOW_BUNDLE_PATH is assumed to be built from it).
+      kinds: Object.keys(await import('../workflows/index.js')),
       activities: Object.keys(createActivities(host)),
       maxAgents: config.MAX_AGENTS,
       version: VERSION,

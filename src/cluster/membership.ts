@@ -8,7 +8,7 @@
  * |---|---|---|
  * | (none), down, left | announce with a newer incarnation | joining |
  * | joining | lease granted (probe answered) | up |
- * | joining, up, quarantined, draining | lease expired | suspect (remembering the status before) |
+ * | up, quarantined, draining | lease expired | suspect (remembering the status before; a lease exists only once a node is up) |
  * | suspect | lease granted again (suspicion refuted) | the status before |
  * | joining, up, suspect, quarantined, draining | failure confirmed (probe failed, or fenced) | down |
  * | joining, up, suspect, quarantined, draining | leave | left |
@@ -24,9 +24,14 @@
  * failure detector about an incarnation that is no longer current are stale and ignored (no refusal: they
  * are expected in races).
  *
+ * A transition's `from` is the node id's previous status, also across incarnations (a rejoin is
+ * `down → joining` under the new incarnation); `null` for a node id never seen (or forgotten).
+ *
  * Bounded by construction: at most `maxNodes` live nodes; departed (down/left) records beyond
  * `retainDeparted` are forgotten oldest first (forgetting one forgets its last incarnation too); the
- * transition history keeps the last `historyLimit`.
+ * transition history keeps the last `historyLimit`; reasons are cut to {@link MAX_REASON_CHARS}; an
+ * announcement is at most `MAX_ANNOUNCEMENT_BYTES`. With the defaults (256 + 64 records of at most
+ * about 2 KB, 200 transitions of at most about 0.5 KB) the state stays under the agent's 768 KiB.
  *
  * Pure module: safe in the workflow sandbox.
  *
@@ -122,8 +127,12 @@ export function reportIntervalMs(s: MembershipState): number {
   return Math.max(s.config.loadReportMs, Math.ceil((live / s.config.maxReportsPerSecond) * 1000));
 }
 
-function transition(s: MembershipState, record: MemberRecord, to: NodeStatus, reason: string, now: number, patch: Partial<MemberRecord> = {}): MembershipStep {
-  const from = s.nodes[record.nodeId]?.incarnation === record.incarnation ? (s.nodes[record.nodeId]?.status ?? null) : null;
+/** Longest reason kept in a record or a transition (a detector's reason quotes an activity failure). */
+export const MAX_REASON_CHARS = 256;
+
+function transition(s: MembershipState, record: MemberRecord, to: NodeStatus, fullReason: string, now: number, patch: Partial<MemberRecord> = {}): MembershipStep {
+  const reason = fullReason.length > MAX_REASON_CHARS ? `${fullReason.slice(0, MAX_REASON_CHARS - 1)}…` : fullReason;
+  const from = s.nodes[record.nodeId]?.status ?? null;
   const seq = s.seq + 1;
   const t: MemberTransition = { seq, nodeId: record.nodeId, incarnation: record.incarnation, from, to, reason, at: now };
   const next: MemberRecord = { ...record, ...patch, status: to, since: now, reason };

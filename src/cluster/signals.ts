@@ -14,6 +14,7 @@
  * @module
  */
 import { z } from 'zod';
+import { jsonByteLength } from '../agent/json-size.js';
 import { jsonValueSchema } from '../signal/index.js';
 
 // ---- shared parts -----------------------------------------------------------------------------------------
@@ -51,6 +52,13 @@ const labelsSchema = z
   .record(name, z.string().max(256))
   .refine((l) => Object.keys(l).length <= 32, 'at most 32 labels');
 
+/**
+ * Largest announcement, in bytes of JSON: the membership keeps one per known node, so this (with
+ * `maxNodes` + `retainDeparted` records and the bounded history) is what keeps its state under its
+ * `maxStateBytes` by construction. A realistic one is well under half of it.
+ */
+export const MAX_ANNOUNCEMENT_BYTES = 1_400;
+
 /** What a node says about itself when it joins (seed 004's cluster-aware discovery). */
 export const nodeAnnouncementSchema = z.strictObject({
   nodeId: nodeIdSchema,
@@ -69,6 +77,8 @@ export const nodeAnnouncementSchema = z.strictObject({
   metricsAddress: shortText.optional(),
   /** When the process started (epoch ms, the node's clock). */
   startedAt: epochMs,
+}).refine((a) => (jsonByteLength(a) ?? Infinity) <= MAX_ANNOUNCEMENT_BYTES, {
+  message: `an announcement is at most ${MAX_ANNOUNCEMENT_BYTES} bytes of JSON (fewer or shorter capabilities, labels, kinds or activities)`,
 });
 export type NodeAnnouncement = z.infer<typeof nodeAnnouncementSchema>;
 

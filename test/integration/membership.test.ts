@@ -75,7 +75,7 @@ describe('membership with real node processes', () => {
     const a = (await topology()).nodes['node-a'];
     expect(a?.info.capabilities).toEqual(['gpu']);
     expect(a?.info.labels).toEqual({ zone: 'a' });
-    expect(a?.info.kinds).toContain('nodeDiscovery');
+    expect(a?.info.kinds).toEqual(expect.arrayContaining(['nodeDiscovery', 'healthMonitor', 'failureDetector', 'accumulator', 'probe', 'topic']));
     expect(a?.lastLoad?.cpu).toBe(0.2);
     expect(transitionsOf(await topology(), 'node-a', a?.incarnation as number)).toEqual(['joining', 'up']);
   });
