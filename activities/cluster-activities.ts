@@ -61,19 +61,31 @@ export function createClusterActivities(holder: LeaseHolder | undefined) {
       if (refusal !== undefined || holder === undefined) throw refusal;
       const ctx = Context.current();
       const until = Date.now() + input.termMs;
+      const timeoutMs = ctx.info.heartbeatTimeoutMs ?? 0;
+      let lastBeat = Date.now();
+      // The process was frozen (or starved) past the heartbeat timeout: the server has failed this lease,
+      // whatever comes next. Say so now — a completion after the term would be dropped as "not found".
+      const overdue = (): boolean => timeoutMs > 0 && Date.now() - lastBeat >= timeoutMs;
+      let lost = false;
       holder.leaseStarted(input.incarnation);
       try {
-        while (Date.now() < until) {
+        for (;;) {
+          if (overdue()) {
+            lost = true;
+            holder.leaseLost(input.incarnation, `lease paused ${Date.now() - lastBeat} ms, past its heartbeat timeout of ${timeoutMs} ms`);
+            throw new CancelledFailure('TIMED_OUT');
+          }
+          if (Date.now() >= until) return { released: holder.leaving };
           if (holder.leaving) return { released: true };
           const again = fenced(holder, input);
           if (again !== undefined) throw again;
           ctx.heartbeat();
+          lastBeat = Date.now();
           // ctx.sleep rejects with CancelledFailure when the server times the lease out.
           await Promise.race([ctx.sleep(input.heartbeatEveryMs), holder.leavingSignal]);
         }
-        return { released: holder.leaving };
       } catch (err) {
-        if (err instanceof CancelledFailure && (err.message === 'TIMED_OUT' || err.message === 'NOT_FOUND')) {
+        if (!lost && err instanceof CancelledFailure && (err.message === 'TIMED_OUT' || err.message === 'NOT_FOUND')) {
           holder.leaseLost(input.incarnation, `lease ${err.message}`);
         }
         throw err;

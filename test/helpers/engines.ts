@@ -33,6 +33,10 @@ const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWOR
  * A time-skipping environment on the Java test server, through the SDK's own `createTimeSkipping` with the
  * wrapper as an existing executable. The SDK gives a server it spawns 5 s to answer; a JVM on two busy
  * cores can take longer, so a timed-out start is retried (twice at most).
+ *
+ * Awaiting `handle.result()` (and so `AgentClient.stop`) unlocks time skipping while it waits: with nothing
+ * else pending the server jumps ahead — up to every idle workflow's ten-year default execution timeout.
+ * Tests with long-lived agents that must stay alive poll `describe()` instead (test/workflow/failure-detector.test.ts).
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const { testServer } = inject('tools');
