@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { applySignal, type Applied } from '../../src/agent/apply.js';
 import type { Directive } from '../../src/agent/directives.js';
 import { LEASE_ACTIVITY, PROBE_ACTIVITY, failureDetectorAgent } from '../../src/cluster/agents/failure-detector.js';
-import { healthMonitorAgent } from '../../src/cluster/agents/health-monitor.js';
+import { ALERTS_KEPT, NODES_TRACKED, healthMonitorAgent } from '../../src/cluster/agents/health-monitor.js';
 import { nodeDiscoveryAgent } from '../../src/cluster/agents/node-discovery.js';
 import { DETECTOR_PRESETS, FENCED_ERROR_TYPE, detectorConfigSchema, initialDetector, stepDetector, type DetectorEvent, type DetectorState } from '../../src/cluster/detector.js';
 import * as m from '../../src/cluster/membership.js';
@@ -397,5 +397,25 @@ describe('membership state stays under its byte limit by construction', () => {
     const bytes = Buffer.byteLength(JSON.stringify(s));
     expect(bytes).toBeLessThan(nodeDiscoveryAgent.options.maxStateBytes);
     expect(bytes).toBeGreaterThan(nodeDiscoveryAgent.options.maxStateBytes / 2); // it really is the fullest case
+  });
+});
+
+describe('health monitor state stays bounded', () => {
+  it('tracks at most NODES_TRACKED nodes (the one heard from longest ago is forgotten first) and ALERTS_KEPT alerts', () => {
+    const ctx = { agentId: 'cluster/health-monitor', kind: 'healthMonitor', node: 'n1', now: T0 };
+    const source = '/agent/cluster/node-discovery';
+    let s = healthMonitorAgent.initialState;
+    const total = NODES_TRACKED + 44;
+    for (let i = 0; i < total; i++) {
+      // Each node's first sample at the limit: a critical cpu-limit alert per node.
+      const signal = createSignal('cluster.node.load', { ...report(T0 + i, `n${i}`), load: { ...load, cpu: 0.99 } }, { source });
+      s = ok(applySignal(healthMonitorAgent, s, signal, ctx)).state;
+    }
+    expect(Object.keys(s.nodes)).toHaveLength(NODES_TRACKED);
+    expect(Object.keys(s.active)).toHaveLength(NODES_TRACKED);
+    expect(s.nodes.n0).toBeUndefined();
+    expect(s.nodes[`n${total - 1}`]).toBeDefined();
+    expect(s.alerts).toHaveLength(ALERTS_KEPT);
+    expect(Buffer.byteLength(JSON.stringify(s))).toBeLessThan(healthMonitorAgent.options.maxStateBytes);
   });
 });

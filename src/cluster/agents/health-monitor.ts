@@ -21,6 +21,21 @@ import { CLUSTER_IDS, loadReportSchema, memberTransitionSchema } from '../signal
 
 /** Alerts kept in state, newest last. */
 export const ALERTS_KEPT = 100;
+/**
+ * Nodes tracked at most (the membership's `maxNodes`). Nodes are forgotten when the membership topic says
+ * they are down or have left; should a transition be missed, the node heard from longest ago is forgotten
+ * first, so the state stays bounded (about 1.6 KB per node) whatever the churn of node ids.
+ */
+export const NODES_TRACKED = 256;
+
+function bounded(nodes: Record<string, NodeHealth>): Record<string, NodeHealth> {
+  const ids = Object.keys(nodes);
+  if (ids.length <= NODES_TRACKED) return nodes;
+  const oldest = ids.sort((a, b) => (nodes[a]?.lastAt ?? 0) - (nodes[b]?.lastAt ?? 0)).slice(0, ids.length - NODES_TRACKED);
+  const kept = { ...nodes };
+  for (const id of oldest) delete kept[id];
+  return kept;
+}
 
 const nodeHealthSchema = z.custom<NodeHealth>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
 const alertSchema = z.custom<HealthAlert>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
@@ -60,11 +75,15 @@ const load = defineAction({
       releases++;
       directives.push(emit.toAgent(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.health.release', data: { ...ref, reason: `passed every check for ${s.config.recoveryMs} ms` }, subject: p.nodeId }));
     }
+    const nodes = bounded({ ...s.nodes, [p.nodeId]: o.health });
+    const active: Record<string, string[]> = {};
+    for (const id of Object.keys(nodes)) active[id] = s.active[id] ?? [];
+    active[p.nodeId] = [...new Set(o.alerts.filter((a) => a.kind !== 'recovered').map((a) => a.kind))];
     return {
       state: {
         ...s,
-        nodes: { ...s.nodes, [p.nodeId]: o.health },
-        active: { ...s.active, [p.nodeId]: [...new Set(o.alerts.filter((a) => a.kind !== 'recovered').map((a) => a.kind))] },
+        nodes,
+        active,
         alerts: [...s.alerts, ...fresh].slice(-ALERTS_KEPT),
         quarantines,
         releases,
