@@ -26,9 +26,10 @@ export interface LeaseHolder {
   readonly leaving: boolean;
   /** Resolves when the node starts leaving. */
   readonly leavingSignal: Promise<void>;
-  leaseStarted(incarnation: number): void;
-  leaseEnded(incarnation: number): void;
-  leaseLost(incarnation: number, reason: string): void;
+  /** `lease` identifies one lease activity (a later lease supersedes an earlier one). */
+  leaseStarted(incarnation: number, lease: string): void;
+  leaseEnded(incarnation: number, lease: string): void;
+  leaseLost(incarnation: number, lease: string, reason: string): void;
 }
 
 function fenced(holder: LeaseHolder | undefined, input: ProbeInput): ApplicationFailure | undefined {
@@ -60,6 +61,7 @@ export function createClusterActivities(holder: LeaseHolder | undefined) {
       const refusal = fenced(holder, input);
       if (refusal !== undefined || holder === undefined) throw refusal;
       const ctx = Context.current();
+      const lease = `${ctx.info.workflowExecution?.runId ?? ""}/${ctx.info.activityId}`;
       const until = Date.now() + input.termMs;
       const timeoutMs = ctx.info.heartbeatTimeoutMs ?? 0;
       let lastBeat = Date.now();
@@ -67,12 +69,12 @@ export function createClusterActivities(holder: LeaseHolder | undefined) {
       // whatever comes next. Say so now — a completion after the term would be dropped as "not found".
       const overdue = (): boolean => timeoutMs > 0 && Date.now() - lastBeat >= timeoutMs;
       let lost = false;
-      holder.leaseStarted(input.incarnation);
+      holder.leaseStarted(input.incarnation, lease);
       try {
         for (;;) {
           if (overdue()) {
             lost = true;
-            holder.leaseLost(input.incarnation, `lease paused ${Date.now() - lastBeat} ms, past its heartbeat timeout of ${timeoutMs} ms`);
+            holder.leaseLost(input.incarnation, lease, `lease paused ${Date.now() - lastBeat} ms, past its heartbeat timeout of ${timeoutMs} ms`);
             throw new CancelledFailure('TIMED_OUT');
           }
           if (Date.now() >= until) return { released: holder.leaving };
@@ -86,11 +88,11 @@ export function createClusterActivities(holder: LeaseHolder | undefined) {
         }
       } catch (err) {
         if (!lost && err instanceof CancelledFailure && (err.message === 'TIMED_OUT' || err.message === 'NOT_FOUND')) {
-          holder.leaseLost(input.incarnation, `lease ${err.message}`);
+          holder.leaseLost(input.incarnation, lease, `lease ${err.message}`);
         }
         throw err;
       } finally {
-        holder.leaseEnded(input.incarnation);
+        holder.leaseEnded(input.incarnation, lease);
       }
     },
   };

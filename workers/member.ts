@@ -25,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { AgentHost, LeaseHolder } from '../activities/index.js';
+import { agentWorkflowId } from '../src/agent/agent-id.js';
 import { AgentClient } from '../src/client/index.js';
 import {
   CLUSTER_IDS,
@@ -38,13 +39,15 @@ import {
   nodeLoadSchema,
   nodeSource,
   PROBE_ACTIVITY,
-  reportIntervalMs,
   type AnnounceReply,
   type ClusterPreset,
+  type DetectorConfig,
   type MembershipState,
   type NodeAnnouncement,
   type NodeLoad,
 } from '../src/cluster/index.js';
+import { isAgentClusterError } from '../src/errors.js';
+import { ErrorCode } from '../src/errors.js';
 import { topicWorkflowId } from '../src/topic/index.js';
 import type { Pino } from '../src/infra/logger.js';
 
@@ -168,16 +171,35 @@ export class NodeMember implements LeaseHolder {
   private phase: Phase = 'idle';
   private reportEveryMs: number;
   private reportTimer: NodeJS.Timeout | undefined;
-  private reportsSent = 0;
-  private leases = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  /** The lease activity that holds this incarnation now (the latest started), if one runs. */
+  private lease: string | undefined;
+  /** When this incarnation last held a lease (or joined). */
+  private leaseSeenAt = Date.now();
+  private detector: DetectorConfig;
+  private verdictPending = false;
   private leaveRequested!: () => void;
   readonly leavingSignal: Promise<void>;
 
   constructor(private readonly o: NodeMemberOptions) {
     this.nodeId = o.nodeId;
     this.reportEveryMs = o.preset.loadReportMs;
-    this.agents = new AgentClient({ client: o.client, kinds: [...CLUSTER_KINDS], taskQueue: o.taskQueue, source: nodeSource(o.nodeId), coalesce: false, defaultNode: o.nodeId });
+    this.detector = o.preset.detector;
+    // The cluster's own agents replay long runs of large state: Temporal's default 10 s workflow task timeout.
+    this.agents = new AgentClient({
+      client: o.client,
+      kinds: [...CLUSTER_KINDS],
+      taskQueue: o.taskQueue,
+      source: nodeSource(o.nodeId),
+      coalesce: false,
+      defaultNode: o.nodeId,
+      workflowTaskTimeoutMs: 10_000,
+    });
     this.leavingSignal = new Promise((resolve) => (this.leaveRequested = resolve));
+    // A node declared down while it held no lease (its first probe failed; frozen between two terms) never
+    // hears of it from a lease: check the detector once no lease has been seen for a detection time.
+    this.watchdog = setInterval(() => this.checkLease(), 1_000);
+    this.watchdog.unref();
   }
 
   incarnation(): number | undefined {
@@ -195,7 +217,15 @@ export class NodeMember implements LeaseHolder {
   /** Joins the cluster (resolves once the announcement is accepted, or the node starts leaving). */
   async join(): Promise<void> {
     this.phase = 'joining';
-    await this.ensureClusterAgents();
+    for (let backoff = 250; !this.leaving; backoff = Math.min(backoff * 2, 5_000)) {
+      try {
+        await this.ensureClusterAgents();
+        break;
+      } catch (err) {
+        this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'cannot start the cluster agents yet; retrying');
+        await sleep(backoff);
+      }
+    }
     await this.announce();
   }
 
@@ -242,34 +272,46 @@ export class NodeMember implements LeaseHolder {
   /**
    * Announces under an incarnation newer than the membership's last one for this id, once no earlier
    * incarnation of it is live. Retries (the membership may be starting, or the previous incarnation not
-   * yet declared down) until accepted or leaving.
+   * yet declared down) until accepted or leaving; an announcement whose reply was lost is repeated under
+   * the same incarnation (the membership answers `already`).
    */
   private async announce(): Promise<void> {
     let waitingSince: number | undefined;
+    let backoff = 250;
+    const retry = async (): Promise<void> => {
+      await sleep(backoff);
+      backoff = Math.min(backoff * 2, 2_000);
+    };
     while (!this.leaving) {
       try {
         const known = (await this.topology()).nodes[this.nodeId];
         let incarnation = Math.max(Date.now(), (this.current ?? 0) + 1);
         if (known !== undefined) {
-          if (isLive(known.status) && known.incarnation !== this.current) {
+          if (isLive(known.status) && known.incarnation === this.current) {
+            incarnation = known.incarnation; // accepted before, reply lost: the same again
+          } else if (isLive(known.status)) {
             waitingSince ??= Date.now();
             if (Date.now() - waitingSince > 2_000) this.o.log.warn({ node: this.nodeId, incarnation: known.incarnation, status: known.status }, 'waiting for the previous incarnation of this node to be declared down');
-            await sleep(250);
+            await retry();
             continue;
+          } else {
+            incarnation = Math.max(incarnation, known.incarnation + 1);
           }
-          incarnation = Math.max(incarnation, known.incarnation + 1);
         }
         this.current = incarnation;
         const reply = (await this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.announce', data: this.announcement(incarnation) })) as AnnounceReply;
+        if (this.leaving) return;
         this.reportEveryMs = reply.reportIntervalMs;
+        this.detector = reply.detector;
+        this.leaseSeenAt = Date.now();
         this.phase = 'member';
         this.o.log.info({ node: this.nodeId, incarnation, status: reply.status, reportEveryMs: reply.reportIntervalMs, liveNodes: reply.liveNodes }, 'joined the cluster');
         this.o.onJoined?.(incarnation);
         this.scheduleReport(0);
         return;
       } catch (err) {
-        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'announcement not accepted yet; retrying');
-        await sleep(500);
+        this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'announcement not accepted yet; retrying');
+        await retry();
       }
     }
   }
@@ -278,27 +320,33 @@ export class NodeMember implements LeaseHolder {
     clearTimeout(this.reportTimer);
     if (this.phase !== 'member') return;
     this.reportTimer = setTimeout(() => void this.report(), delayMs);
+    this.reportTimer.unref();
   }
 
+  /**
+   * One load report, as a call: the reply carries the interval for the cluster's current size (so a node
+   * that joined with many others slows down at once), and a refusal says the node is no longer a member.
+   */
   private async report(): Promise<void> {
     if (this.phase !== 'member' || this.current === undefined) return;
     const incarnation = this.current;
     try {
       const load = this.o.sampler.sample();
-      await this.agents.send(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at: Date.now() } });
-      // The interval grows with the cluster: refresh it now and then (a query, no history).
-      if (++this.reportsSent % 10 === 0) this.reportEveryMs = reportIntervalMs(await this.topology());
+      const reply = (await this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at: Date.now() } })) as { reportIntervalMs: number };
+      this.reportEveryMs = reply.reportIntervalMs;
     } catch (err) {
-      this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'load report failed');
+      this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'load report failed');
+      if (isAgentClusterError(err, ErrorCode.REFUSED)) this.suspectVerdict(incarnation, `load report refused: ${describe(err)}`);
     }
     this.scheduleReport(this.reportEveryMs);
   }
 
   // ---- LeaseHolder ------------------------------------------------------------------------------------
 
-  leaseStarted(incarnation: number): void {
+  leaseStarted(incarnation: number, lease: string): void {
     if (incarnation !== this.current) return;
-    this.leases++;
+    this.lease = lease;
+    this.leaseSeenAt = Date.now();
     if (this.phase === 'lost') {
       this.phase = 'member';
       this.o.log.info({ node: this.nodeId, incarnation }, 'lease held again: the suspicion was refuted');
@@ -306,42 +354,81 @@ export class NodeMember implements LeaseHolder {
     }
   }
 
-  leaseEnded(incarnation: number): void {
-    if (incarnation === this.current) this.leases = Math.max(0, this.leases - 1);
+  leaseEnded(incarnation: number, lease: string): void {
+    if (incarnation !== this.current || lease !== this.lease) return;
+    this.lease = undefined;
+    this.leaseSeenAt = Date.now();
   }
 
-  leaseLost(incarnation: number, reason: string): void {
+  leaseLost(incarnation: number, lease: string, reason: string): void {
+    // A lease superseded by a newer one (the suspicion was refuted meanwhile) tells nothing new.
+    if (lease !== this.lease && this.lease !== undefined) return;
+    this.suspectVerdict(incarnation, reason);
+  }
+
+  /** Something says this incarnation may be gone: stop reporting and find out (see awaitVerdict). */
+  private suspectVerdict(incarnation: number, reason: string): void {
     if (incarnation !== this.current || this.phase !== 'member') return;
     this.phase = 'lost';
+    this.lease = undefined;
     clearTimeout(this.reportTimer);
     this.o.log.warn({ node: this.nodeId, incarnation, reason }, 'lost the lease: waiting for the cluster\'s verdict');
     void this.awaitVerdict(incarnation);
   }
 
+  /** No lease for longer than a detection takes: ask the detector whether this incarnation still counts. */
+  private checkLease(): void {
+    if (this.phase !== 'member' || this.lease !== undefined || this.current === undefined) return;
+    const { heartbeatTimeoutMs, confirmTimeoutMs } = this.detector;
+    if (Date.now() - this.leaseSeenAt < heartbeatTimeoutMs + confirmTimeoutMs + 2_000) return;
+    this.leaseSeenAt = Date.now(); // next check after another detection time
+    void this.detectorRunning(this.current).then(
+      (running) => {
+        if (!running && this.current !== undefined) this.suspectVerdict(this.current, 'no lease, and the detector of this incarnation has ended');
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Whether this incarnation's failure detector still runs. It ends exactly when the incarnation is down,
+   * fenced or has left; a `describe` reads that without fetching the membership's whole state.
+   */
+  private async detectorRunning(incarnation: number): Promise<boolean> {
+    const d = await this.o.client.workflow.getHandle(agentWorkflowId(CLUSTER_IDS.detector(this.nodeId, incarnation))).describe();
+    return d.status.name === 'RUNNING';
+  }
+
   /** After a lost lease: keep the incarnation if the suspicion is refuted; rejoin under a new one if it is down. */
   private async awaitVerdict(incarnation: number): Promise<void> {
-    while (this.phase === 'lost' && this.current === incarnation) {
-      try {
-        const record = (await this.topology()).nodes[this.nodeId];
-        if (this.phase !== 'lost') return;
-        if (record === undefined || record.incarnation !== incarnation || !isLive(record.status)) {
-          this.fence(incarnation, record?.status ?? 'forgotten');
-          this.phase = 'joining';
-          await this.announce();
-          return;
+    if (this.verdictPending) return;
+    this.verdictPending = true;
+    try {
+      while (this.phase === 'lost' && this.current === incarnation) {
+        try {
+          const running = await this.detectorRunning(incarnation);
+          if (this.phase !== 'lost') return;
+          if (!running) {
+            this.fence(incarnation);
+            this.phase = 'joining';
+            await this.announce();
+            return;
+          }
+        } catch (err) {
+          this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'cannot read this incarnation\'s detector');
         }
-      } catch (err) {
-        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'cannot read the membership');
+        await sleep(250);
       }
-      await sleep(250);
+    } finally {
+      this.verdictPending = false;
     }
   }
 
   /** Stops node-local work of the old incarnation: every hosted agent is unmounted. */
-  private fence(incarnation: number, status: string): void {
+  private fence(incarnation: number): void {
     const hosted = this.o.host.list();
     for (const a of hosted) this.o.host.unmount(a.agentId);
-    this.o.log.warn({ node: this.nodeId, incarnation, status, unmounted: hosted.length }, 'incarnation declared gone: fenced, rejoining under a new incarnation');
+    this.o.log.warn({ node: this.nodeId, incarnation, unmounted: hosted.length }, 'incarnation declared gone (its detector ended): fenced, rejoining under a new incarnation');
   }
 
   /** Leaves gracefully: tells the membership, releases the lease, stops reporting. */
@@ -351,21 +438,37 @@ export class NodeMember implements LeaseHolder {
     this.phase = 'leaving';
     clearTimeout(this.reportTimer);
     if (wasMember && this.current !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.leave', data: { nodeId: this.nodeId, incarnation: this.current, reason } }),
-          sleep(5_000).then(() => {
-            throw new Error('no answer within 5 s');
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000);
           }),
         ]);
         this.o.log.info({ node: this.nodeId, incarnation: this.current }, 'left the cluster');
       } catch (err) {
-        this.o.log.warn({ node: this.nodeId, err: err instanceof Error ? err.message : String(err) }, 'leave not acknowledged; the failure detector will declare this node down');
+        // The lease still returns `released`, and the detector then reports the leave for us.
+        this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'leave not acknowledged; the released lease will tell the membership');
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.leaveRequested();
     // Give the lease a moment to return `released` before the workers stop.
-    for (let i = 0; i < 40 && this.leases > 0; i++) await sleep(25);
-    this.phase = 'left';
+    for (let i = 0; i < 40 && this.lease !== undefined; i++) await sleep(25);
+    this.stop();
   }
+
+  /** Stops every timer and loop (the workers are stopping): nothing keeps the process alive. */
+  stop(): void {
+    if (this.phase !== 'left') this.leaveRequested();
+    this.phase = 'left';
+    clearTimeout(this.reportTimer);
+    clearInterval(this.watchdog);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

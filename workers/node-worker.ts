@@ -118,6 +118,7 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
   });
 
   const shutdown = (): void => {
+    member?.stop();
     if (workflows.getState() === 'RUNNING') workflows.shutdown();
     if (activities.getState() === 'RUNNING') activities.shutdown();
   };
@@ -130,6 +131,7 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
       const runs = [workflows, activities].map((w) =>
         w.run().catch((err: unknown) => {
           log.error({ node: config.NODE_ID, err }, 'worker failed; shutting the node down');
+          member?.stop();
           for (const other of [workflows, activities]) if (other.getState() === 'RUNNING') other.shutdown();
           throw err;
         }),

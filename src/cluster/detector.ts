@@ -11,6 +11,8 @@
  *    does not depend on the heartbeat rate; the lease returns after `leaseTermMs` and is taken again (a few
  *    events per term). When the node stops heartbeating, the server fails the lease with a `HEARTBEAT`
  *    timeout and the detector hears it at once: the node is **suspect**, and a probe confirms.
+ * A lease that returns `released` (the node is leaving) ends the detector, which tells the membership
+ * (`cluster.lease.released` → `left`, whether or not the node's own leave call arrived).
  * 3. **Confirm.** Probe answered → the suspicion is refuted (`suspect → up`) and a new lease starts; probe
  *    failed → **down**, and the detector ends. A node that comes back after that must rejoin under a new
  *    incarnation.
@@ -76,6 +78,7 @@ export type DetectorCommand =
   | { do: 'granted'; refuted: boolean }
   | { do: 'expired'; reason: string }
   | { do: 'failed'; cause: 'probe-failed' | 'fenced'; reason: string }
+  | { do: 'released' }
   | { do: 'stop'; reason: string };
 
 export type DetectorEvent =
@@ -119,7 +122,8 @@ export function stepDetector(s: DetectorState, e: DetectorEvent): { state: Detec
     }
     case 'lease-ended':
       if (s.phase !== 'leasing') return none;
-      if (e.released) return end(s, 'lease released: the node left', []);
+      // Told to the membership too: a node whose own leave call was lost must not stay up forever.
+      if (e.released) return end(s, 'lease released: the node left', [{ do: 'released' }]);
       return { state: { ...s, leases: s.leases + 1 }, commands: [{ do: 'lease' }] };
     case 'lease-failed': {
       if (s.phase !== 'leasing') return none;

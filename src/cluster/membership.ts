@@ -11,7 +11,7 @@
  * | up, quarantined, draining | lease expired | suspect (remembering the status before; a lease exists only once a node is up) |
  * | suspect | lease granted again (suspicion refuted) | the status before |
  * | joining, up, suspect, quarantined, draining | failure confirmed (probe failed, or fenced) | down |
- * | joining, up, suspect, quarantined, draining | leave | left |
+ * | joining, up, suspect, quarantined, draining | leave, or the lease released | left |
  * | up | quarantine (health failing) | quarantined |
  * | quarantined | release (health passing for the recovery time) | up |
  * | up, quarantined | drain | draining |
@@ -29,7 +29,7 @@
  *
  * Bounded by construction: at most `maxNodes` live nodes; departed (down/left) records beyond
  * `retainDeparted` are forgotten oldest first (forgetting one forgets its last incarnation too); the
- * transition history keeps the last `historyLimit`; reasons are cut to {@link MAX_REASON_CHARS}; an
+ * transition history keeps the last `historyLimit`; reasons are cut to {@link MAX_REASON_BYTES}; an
  * announcement is at most `MAX_ANNOUNCEMENT_BYTES`. With the defaults (256 + 64 records of at most
  * about 2 KB, 200 transitions of at most about 0.5 KB) the state stays under the agent's 768 KiB.
  *
@@ -38,6 +38,7 @@
  * @module
  */
 import { z } from 'zod';
+import { jsonStringBytes } from '../agent/json-size.js';
 import { refuse } from '../errors.js';
 import { detectorConfigSchema, DETECTOR_PRESETS } from './detector.js';
 import {
@@ -127,11 +128,19 @@ export function reportIntervalMs(s: MembershipState): number {
   return Math.max(s.config.loadReportMs, Math.ceil((live / s.config.maxReportsPerSecond) * 1000));
 }
 
-/** Longest reason kept in a record or a transition (a detector's reason quotes an activity failure). */
-export const MAX_REASON_CHARS = 256;
+/** Longest reason kept in a record or a transition, in bytes of JSON (a detector's reason quotes an activity failure). */
+export const MAX_REASON_BYTES = 256;
+
+/** `reason` cut to at most {@link MAX_REASON_BYTES} bytes of JSON (escapes counted), marked with `…`. */
+export function cutReason(reason: string): string {
+  if (jsonStringBytes(reason) <= MAX_REASON_BYTES) return reason;
+  let cut = [...reason].slice(0, MAX_REASON_BYTES);
+  while (cut.length > 0 && jsonStringBytes(`${cut.join('')}…`) > MAX_REASON_BYTES) cut = cut.slice(0, Math.max(0, cut.length - Math.max(1, Math.ceil(cut.length / 8))));
+  return `${cut.join('')}…`;
+}
 
 function transition(s: MembershipState, record: MemberRecord, to: NodeStatus, fullReason: string, now: number, patch: Partial<MemberRecord> = {}): MembershipStep {
-  const reason = fullReason.length > MAX_REASON_CHARS ? `${fullReason.slice(0, MAX_REASON_CHARS - 1)}…` : fullReason;
+  const reason = cutReason(fullReason);
   const from = s.nodes[record.nodeId]?.status ?? null;
   const seq = s.seq + 1;
   const t: MemberTransition = { seq, nodeId: record.nodeId, incarnation: record.incarnation, from, to, reason, at: now };
@@ -208,6 +217,13 @@ export function nodeFailed(s: MembershipState, nodeId: string, incarnation: numb
   return transition(s, r, 'down', reason, now);
 }
 
+/** The detector saw the node release its lease (it is leaving): left, if its own leave call did not arrive. */
+export function leaseReleased(s: MembershipState, nodeId: string, incarnation: number, now: number): MembershipStep {
+  const r = current(s, nodeId, incarnation);
+  if (r === undefined || !isLive(r.status)) return unchanged(s);
+  return transition(s, r, 'left', 'lease released: the node left', now);
+}
+
 /** A graceful leave. */
 export function leave(s: MembershipState, nodeId: string, incarnation: number, source: string, reason: string, now: number): MembershipStep {
   if (source !== nodeSource(nodeId)) throw refuse(`leave of node "${nodeId}" came from "${source}", not from the node itself`);
@@ -218,8 +234,12 @@ export function leave(s: MembershipState, nodeId: string, incarnation: number, s
   return transition(s, r, 'left', reason, now);
 }
 
-/** A load report: kept as the node's last load. Refused from unknown, other or departed incarnations. */
-export function recordLoad(s: MembershipState, report: LoadReport, source: string): MembershipStep {
+/**
+ * A load report: kept as the node's last load, stamped with the membership's own time `now` (a node's clock
+ * may step back or run ahead; ordering and recovery times must not depend on it). Refused from unknown,
+ * other or departed incarnations.
+ */
+export function recordLoad(s: MembershipState, report: LoadReport, source: string, now: number): MembershipStep {
   if (source !== nodeSource(report.nodeId)) throw refuse(`load report of node "${report.nodeId}" came from "${source}", not from the node itself`);
   const r = s.nodes[report.nodeId];
   if (r === undefined) throw refuse(`load report from unknown node "${report.nodeId}"`);
@@ -227,8 +247,7 @@ export function recordLoad(s: MembershipState, report: LoadReport, source: strin
     throw refuse(`load report from node "${report.nodeId}" incarnation ${report.incarnation}, but its current incarnation is ${r.incarnation}`);
   }
   if (!isLive(r.status)) throw refuse(`load report from node "${report.nodeId}", which is ${r.status}`);
-  if (r.lastLoad !== undefined && report.at < r.lastLoad.at) return unchanged(s); // out of order: the newer one stays
-  const nodes = { ...s.nodes, [r.nodeId]: { ...r, lastLoad: { ...report.load, at: report.at } } };
+  const nodes = { ...s.nodes, [r.nodeId]: { ...r, lastLoad: { ...report.load, at: now } } };
   return { state: { ...s, nodes }, transitions: [] };
 }
 

@@ -104,6 +104,7 @@ export type LoadReport = z.infer<typeof loadReportSchema>;
 
 export const nodeLeaveSchema = z.strictObject({ ...nodeRef, reason: reason.optional() });
 export const leaseGrantedSchema = z.strictObject({ ...nodeRef, refuted: z.boolean().optional() });
+export const leaseReleasedSchema = z.strictObject({ ...nodeRef });
 export const leaseExpiredSchema = z.strictObject({ ...nodeRef, reason });
 export const FAILURE_CAUSES = ['probe-failed', 'fenced'] as const;
 export const nodeFailureSchema = z.strictObject({ ...nodeRef, cause: z.enum(FAILURE_CAUSES), reason });
@@ -213,6 +214,13 @@ export const CLUSTER_SIGNALS = {
     from: DETECTOR,
     to: MEMBER,
     seed: ['node_health_change (healthy)'],
+  }),
+  'cluster.lease.released': live({
+    schema: leaseReleasedSchema,
+    description: 'the node released its lease (it is leaving): left, even if its own leave call was lost',
+    from: DETECTOR,
+    to: MEMBER,
+    seed: ['node_announcement (leaving)'],
   }),
   'cluster.lease.expired': live({
     schema: leaseExpiredSchema,

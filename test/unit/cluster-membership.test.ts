@@ -86,7 +86,7 @@ describe('failure detector: state machine', () => {
   it('stops when the lease is released, and renews it when its term ends', () => {
     expect(stepDetector(leasing, { on: 'lease-ended', released: true })).toEqual({
       state: { ...leasing, phase: 'ended', ended: 'lease released: the node left' },
-      commands: [{ do: 'stop', reason: 'lease released: the node left' }],
+      commands: [{ do: 'released' }, { do: 'stop', reason: 'lease released: the node left' }],
     });
     expect(stepDetector(leasing, { on: 'lease-ended', released: false })).toEqual({ state: { ...leasing, leases: 2 }, commands: [{ do: 'lease' }] });
   });
@@ -193,16 +193,17 @@ describe('membership: incarnations, refusals and bounds', () => {
     expect(m.announce(up, ann('n1', 5), src('n1'), T0 + 9)).toEqual({ state: up, transitions: [], accepted: 'already' });
   });
 
-  it('keeps the newest load report and refuses one from an unknown, other or departed incarnation', () => {
-    const r = m.recordLoad(up, report(T0 + 10, 'n1', 5), src('n1'));
+  it('keeps the last load report, stamped with the membership\'s time, and refuses one from an unknown, other or departed incarnation', () => {
+    const r = m.recordLoad(up, report(T0 + 10, 'n1', 5), src('n1'), T0 + 100);
     expect(r.transitions).toEqual([]);
-    expect(r.state.nodes.n1?.lastLoad).toEqual({ ...load, at: T0 + 10 });
-    expect(m.recordLoad(r.state, report(T0 + 9, 'n1', 5), src('n1')).state).toBe(r.state);
-    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n2', 1), src('n2'))).message).toMatch(/unknown node "n2"/);
-    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n1', 4), src('n1'))).message).toMatch(/current incarnation is 5/);
-    expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n1', 5), src('n2')));
+    expect(r.state.nodes.n1?.lastLoad).toEqual({ ...load, at: T0 + 100 });
+    // The node's clock stepped back: the report still counts, at the membership's time.
+    expect(m.recordLoad(r.state, report(T0 + 9, 'n1', 5), src('n1'), T0 + 200).state.nodes.n1?.lastLoad?.at).toBe(T0 + 200);
+    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n2', 1), src('n2'), T0)).message).toMatch(/unknown node "n2"/);
+    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n1', 4), src('n1'), T0)).message).toMatch(/current incarnation is 5/);
+    expectError(ErrorCode.REFUSED, () => m.recordLoad(up, report(T0, 'n1', 5), src('n2'), T0));
     const down = m.nodeFailed(up, 'n1', 5, 'x', T0).state;
-    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(down, report(T0 + 20, 'n1', 5), src('n1'))).message).toMatch(/which is down/);
+    expect(expectError(ErrorCode.REFUSED, () => m.recordLoad(down, report(T0 + 20, 'n1', 5), src('n1'), T0)).message).toMatch(/which is down/);
   });
 
   it('ignores detector and health verdicts about an incarnation that is no longer current', () => {
@@ -239,11 +240,11 @@ describe('membership: incarnations, refusals and bounds', () => {
   });
 
   it('never mutates its inputs', () => {
-    const s = deepFreeze(m.recordLoad(m.quarantine(join(join(m.initialMembership(config({ retainDeparted: 0 })), 'n1'), 'n2'), 'n2', 1, 'x', T0).state, report(T0, 'n1'), src('n1')).state);
+    const s = deepFreeze(m.recordLoad(m.quarantine(join(join(m.initialMembership(config({ retainDeparted: 0 })), 'n1'), 'n2'), 'n2', 1, 'x', T0).state, report(T0, 'n1'), src('n1'), T0).state);
     const before = structuredClone(s);
     const steps = [
       m.announce(s, ann('n3'), src('n3'), T0), m.leaseExpired(s, 'n2', 1, 'x', T0), m.leaseGranted(m.leaseExpired(s, 'n1', 1, 'x', T0).state, 'n1', 1, T0),
-      m.nodeFailed(s, 'n1', 1, 'x', T0), m.leave(s, 'n2', 1, src('n2'), 'x', T0), m.recordLoad(s, report(T0 + 1), src('n1')),
+      m.nodeFailed(s, 'n1', 1, 'x', T0), m.leave(s, 'n2', 1, src('n2'), 'x', T0), m.recordLoad(s, report(T0 + 1), src('n1'), T0),
       m.quarantine(m.leaseExpired(s, 'n1', 1, 'x', T0).state, 'n1', 1, 'x', T0), m.release(s, 'n2', 1, 'x', T0), m.drain(s, 'n1', 'x', T0),
     ];
     expect(steps.every((x) => x.state !== s)).toBe(true);
@@ -281,15 +282,14 @@ describe('node-discovery and failure-detector agents (applySignal)', () => {
     expect(announced.state).toEqual(before);
   });
 
-  it('moves a node on its detector\'s verdicts and forwards in-order load reports to the health monitor', () => {
+  it('moves a node on its detector\'s verdicts and forwards load reports, stamped with its own time, to the health monitor', () => {
     const up = ok(applySignal(nodeDiscoveryAgent, announced.state, createSignal('cluster.lease.granted', { nodeId: 'n1', incarnation: 7 }, detectorSrc), ctx));
     expect(up.directives).toMatchObject([{ to: { topic: 'cluster.membership' }, signal: { type: 'cluster.member.up', data: { from: 'joining', to: 'up' } } }]);
     const r = report(T0 + 100, 'n1', 7);
     const loaded = ok(applySignal(nodeDiscoveryAgent, up.state, createSignal('cluster.node.load', r, { source: src('n1') }), ctx));
-    expect(loaded.directives).toEqual([{ kind: 'emit', to: { agent: 'cluster/health-monitor' }, signal: { type: 'cluster.node.load', data: r, subject: 'n1' } }]);
+    expect(loaded.directives).toEqual([{ kind: 'emit', to: { agent: 'cluster/health-monitor' }, signal: { type: 'cluster.node.load', data: { ...r, at: ctx.now }, subject: 'n1' } }]);
     expect(loaded.result).toEqual({ reportIntervalMs: 1_000 });
-    const late = ok(applySignal(nodeDiscoveryAgent, loaded.state, createSignal('cluster.node.load', report(T0 + 50, 'n1', 7), { source: src('n1') }), ctx));
-    expect([late.directives, late.state]).toEqual([[], loaded.state]);
+    expect(loaded.state.nodes.n1?.lastLoad?.at).toBe(ctx.now);
     const down = ok(applySignal(nodeDiscoveryAgent, loaded.state, createSignal('cluster.node.failure', { nodeId: 'n1', incarnation: 7, cause: 'probe-failed', reason: 'timed out' }, detectorSrc), ctx));
     expect(down.directives).toMatchObject([{ signal: { type: 'cluster.member.down', data: { from: 'up', to: 'down', reason: 'probe-failed: timed out' } } }]);
     expectCatalogued([...up.directives, ...loaded.directives, ...down.directives]);
@@ -387,13 +387,13 @@ describe('membership state stays under its byte limit by construction', () => {
       const id = `n${i}`;
       s = m.announce(s, fat(id), src(id), T0 + i).state;
       s = m.leaseGranted(s, id, 1, T0 + i).state;
-      s = m.recordLoad(s, { ...report(T0 + i, id), load: { ...load, activityLatencyMs: 123456.789, eventLoopLagMs: 98765.4321 } }, src(id)).state;
+      s = m.recordLoad(s, { ...report(T0 + i, id), load: { ...load, activityLatencyMs: 123456.789, eventLoopLagMs: 98765.4321 } }, src(id), T0).state;
       if (i < cfg.retainDeparted) s = m.nodeFailed(s, id, 1, long, T0 + i).state;
       else s = m.leaseExpired(s, id, 1, long, T0 + i).state;
     }
     expect(Object.keys(s.nodes)).toHaveLength(cfg.maxNodes + cfg.retainDeparted);
     expect(s.transitions).toHaveLength(cfg.historyLimit);
-    expect(s.transitions.every((t) => t.reason.length <= m.MAX_REASON_CHARS)).toBe(true);
+    expect(s.transitions.every((t) => Buffer.byteLength(JSON.stringify(t.reason)) - 2 <= m.MAX_REASON_BYTES)).toBe(true);
     const bytes = Buffer.byteLength(JSON.stringify(s));
     expect(bytes).toBeLessThan(nodeDiscoveryAgent.options.maxStateBytes);
     expect(bytes).toBeGreaterThan(nodeDiscoveryAgent.options.maxStateBytes / 2); // it really is the fullest case
@@ -417,5 +417,17 @@ describe('health monitor state stays bounded', () => {
     expect(s.nodes[`n${total - 1}`]).toBeDefined();
     expect(s.alerts).toHaveLength(ALERTS_KEPT);
     expect(Buffer.byteLength(JSON.stringify(s))).toBeLessThan(healthMonitorAgent.options.maxStateBytes);
+  });
+});
+
+describe('cutReason', () => {
+  it('cuts a reason to MAX_REASON_BYTES of JSON, escapes and multi-byte characters counted', () => {
+    expect(m.cutReason('short')).toBe('short');
+    for (const ch of ['a', '\u0001', 'é', '𝄞', '"']) {
+      const cut = m.cutReason(ch.repeat(1_000));
+      expect(Buffer.byteLength(JSON.stringify(cut)) - 2).toBeLessThanOrEqual(m.MAX_REASON_BYTES);
+      expect(cut.endsWith('…')).toBe(true);
+      expect(cut.length).toBeGreaterThan(10);
+    }
   });
 });

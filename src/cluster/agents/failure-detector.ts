@@ -60,6 +60,8 @@ function directivesFor(s: DetectorState, commands: readonly DetectorCommand[]): 
         return toMembership('cluster.lease.granted', cmd.refuted ? { refuted: true } : {});
       case 'expired':
         return toMembership('cluster.lease.expired', { reason: cmd.reason });
+      case 'released':
+        return toMembership('cluster.lease.released', {});
       case 'failed':
         return toMembership('cluster.node.failure', { cause: cmd.cause, reason: cmd.reason });
       case 'stop':

@@ -31,7 +31,9 @@ export const NODES_TRACKED = 256;
 function bounded(nodes: Record<string, NodeHealth>): Record<string, NodeHealth> {
   const ids = Object.keys(nodes);
   if (ids.length <= NODES_TRACKED) return nodes;
-  const oldest = ids.sort((a, b) => (nodes[a]?.lastAt ?? 0) - (nodes[b]?.lastAt ?? 0)).slice(0, ids.length - NODES_TRACKED);
+  // Quarantined nodes last: forgetting one would leave it quarantined in the membership for good.
+  const rank = (id: string): number => (nodes[id]?.status === 'quarantined' ? 1 : 0);
+  const oldest = ids.sort((a, b) => rank(a) - rank(b) || (nodes[a]?.lastAt ?? 0) - (nodes[b]?.lastAt ?? 0)).slice(0, ids.length - NODES_TRACKED);
   const kept = { ...nodes };
   for (const id of oldest) delete kept[id];
   return kept;

@@ -22,6 +22,7 @@ import {
   drainSchema,
   leaseExpiredSchema,
   leaseGrantedSchema,
+  leaseReleasedSchema,
   loadReportSchema,
   nodeAnnouncementSchema,
   nodeFailureSchema,
@@ -102,12 +103,12 @@ const leave = defineAction({
 const load = defineAction({
   name: 'load',
   params: loadReportSchema,
-  run: (s: S, p, signal) => {
-    const step = m.recordLoad(s, p, signal.source);
-    const forwarded = step.state !== s;
+  run: (s: S, p, signal, ctx) => {
+    const step = m.recordLoad(s, p, signal.source, ctx.now);
+    // Forwarded with the membership's time: the health monitor's windows and recovery clock run on it.
     return {
       state: step.state,
-      directives: forwarded ? [emit.toAgent(CLUSTER_IDS.healthMonitor, { type: 'cluster.node.load', data: p, subject: p.nodeId })] : [],
+      directives: [emit.toAgent(CLUSTER_IDS.healthMonitor, { type: 'cluster.node.load', data: { ...p, at: ctx.now }, subject: p.nodeId })],
       result: { reportIntervalMs: m.reportIntervalMs(step.state) },
     };
   },
@@ -119,6 +120,16 @@ const granted = defineAction({
   run: (s: S, p, signal, ctx) => {
     requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `lease verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
     const step = m.leaseGranted(s, p.nodeId, p.incarnation, ctx.now);
+    return { state: step.state, directives: publish(step.transitions) };
+  },
+});
+
+const released = defineAction({
+  name: 'leaseReleased',
+  params: leaseReleasedSchema,
+  run: (s: S, p, signal, ctx) => {
+    requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `lease verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
+    const step = m.leaseReleased(s, p.nodeId, p.incarnation, ctx.now);
     return { state: step.state, directives: publish(step.transitions) };
   },
 });
@@ -194,6 +205,7 @@ export const nodeDiscoveryAgent = defineAgent({
     'cluster.node.drain': drain,
     'cluster.lease.granted': granted,
     'cluster.lease.expired': expired,
+    'cluster.lease.released': released,
     'cluster.node.failure': failed,
     'cluster.health.quarantine': quarantine,
     'cluster.health.release': release,
