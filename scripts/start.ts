@@ -54,7 +54,6 @@ function options() {
   };
 }
 
-/** Starts the example agents, sends them signals, prints what they hold. */
 /** The membership as cluster/node-discovery holds it, once every node started here is up. */
 async function showMembership(agents: AgentClient, nodes: readonly NodeProcess[]): Promise<void> {
   const topology = (): Promise<MembershipState> => agents.state<MembershipState>(CLUSTER_IDS.nodeDiscovery);
@@ -78,6 +77,7 @@ async function showMembership(agents: AgentClient, nodes: readonly NodeProcess[]
   );
 }
 
+/** Starts the example agents, sends them signals, prints what they hold. */
 async function demo(agents: AgentClient, nodeIds: string[]): Promise<void> {
   const first = nodeIds[0] as string;
   const second = nodeIds[1] ?? first;
