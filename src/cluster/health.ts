@@ -329,22 +329,14 @@ export function observe(health: NodeHealth, sample: HealthSample, config: Health
   }
 
   // Absolute limits.
-  if (sample.cpu >= config.limits.cpu) {
+  for (const metric of ['cpu', 'memory'] as const) {
+    if (sample[metric] < config.limits[metric]) continue;
     alert({
-      kind: 'cpu-limit',
+      kind: `${metric}-limit`,
       severity: 'critical',
-      message: `${who}: cpu ${pct(sample.cpu)} is at or over its limit ${pct(config.limits.cpu)}`,
-      value: sample.cpu,
-      threshold: config.limits.cpu,
-    });
-  }
-  if (sample.memory >= config.limits.memory) {
-    alert({
-      kind: 'memory-limit',
-      severity: 'critical',
-      message: `${who}: memory ${pct(sample.memory)} is at or over its limit ${pct(config.limits.memory)}`,
-      value: sample.memory,
-      threshold: config.limits.memory,
+      message: `${who}: ${metric} ${pct(sample[metric])} is at or over its limit ${pct(config.limits[metric])}`,
+      value: sample[metric],
+      threshold: config.limits[metric],
     });
   }
 

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { z } from 'zod';
 import { defineAction, defineAgent } from '../../agent/define-agent.js';
 import { emit, spawn, type Directive } from '../../agent/directives.js';
 import { refuse } from '../../errors.js';
@@ -114,65 +115,33 @@ const load = defineAction({
   },
 });
 
-const granted = defineAction({
-  name: 'leaseGranted',
-  params: leaseGrantedSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `lease verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
-    const step = m.leaseGranted(s, p.nodeId, p.incarnation, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
+type NodeRef = { nodeId: string; incarnation: number };
 
-const released = defineAction({
-  name: 'leaseReleased',
-  params: leaseReleasedSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `lease verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
-    const step = m.leaseReleased(s, p.nodeId, p.incarnation, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
+/**
+ * A verdict about one node incarnation from another cluster agent: refused unless it comes from `sender`
+ * (that incarnation's detector, or the health monitor), then applied and its transitions published.
+ */
+function verdict<P extends NodeRef>(name: string, params: z.ZodType<P>, sender: (p: P) => string, step: (s: S, p: P, now: number) => m.MembershipStep) {
+  return defineAction({
+    name,
+    params,
+    run: (s: S, p: P, signal, ctx) => {
+      requireSource(signal, sender(p), `${name} for "${p.nodeId}" incarnation ${p.incarnation}`);
+      const next = step(s, p, ctx.now);
+      return { state: next.state, directives: publish(next.transitions) };
+    },
+  });
+}
 
-const expired = defineAction({
-  name: 'leaseExpired',
-  params: leaseExpiredSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `lease verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
-    const step = m.leaseExpired(s, p.nodeId, p.incarnation, p.reason, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
+const detectorOf = (p: NodeRef): string => CLUSTER_IDS.detector(p.nodeId, p.incarnation);
+const healthMonitor = (): string => CLUSTER_IDS.healthMonitor;
 
-const failed = defineAction({
-  name: 'nodeFailed',
-  params: nodeFailureSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.detector(p.nodeId, p.incarnation), `failure verdict for "${p.nodeId}" incarnation ${p.incarnation}`);
-    const step = m.nodeFailed(s, p.nodeId, p.incarnation, `${p.cause}: ${p.reason}`, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
-
-const quarantine = defineAction({
-  name: 'quarantine',
-  params: quarantineSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.healthMonitor, `quarantine of "${p.nodeId}"`);
-    const step = m.quarantine(s, p.nodeId, p.incarnation, p.reason, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
-
-const release = defineAction({
-  name: 'release',
-  params: releaseSchema,
-  run: (s: S, p, signal, ctx) => {
-    requireSource(signal, CLUSTER_IDS.healthMonitor, `release of "${p.nodeId}"`);
-    const step = m.release(s, p.nodeId, p.incarnation, p.reason, ctx.now);
-    return { state: step.state, directives: publish(step.transitions) };
-  },
-});
+const granted = verdict('leaseGranted', leaseGrantedSchema, detectorOf, (s, p, now) => m.leaseGranted(s, p.nodeId, p.incarnation, now));
+const released = verdict('leaseReleased', leaseReleasedSchema, detectorOf, (s, p, now) => m.leaseReleased(s, p.nodeId, p.incarnation, now));
+const expired = verdict('leaseExpired', leaseExpiredSchema, detectorOf, (s, p, now) => m.leaseExpired(s, p.nodeId, p.incarnation, p.reason, now));
+const failed = verdict('nodeFailed', nodeFailureSchema, detectorOf, (s, p, now) => m.nodeFailed(s, p.nodeId, p.incarnation, `${p.cause}: ${p.reason}`, now));
+const quarantine = verdict('quarantine', quarantineSchema, healthMonitor, (s, p, now) => m.quarantine(s, p.nodeId, p.incarnation, p.reason, now));
+const release = verdict('release', releaseSchema, healthMonitor, (s, p, now) => m.release(s, p.nodeId, p.incarnation, p.reason, now));
 
 const drain = defineAction({
   name: 'drain',
