@@ -5,7 +5,7 @@
  * @module
  */
 import { fmt } from './report.js';
-import type { BenchResult, SweepResult } from './result.js';
+import type { BenchResult, MembershipResult, SweepResult } from './result.js';
 import type { Spread } from './stats.js';
 
 export interface Bar {
@@ -92,10 +92,50 @@ function baselineBars(sweep: SweepResult, key: 'perSignalMs' | 'rssPerAgentKiB')
 }
 
 const kb = (bytes: number): string => `${fmt(bytes / 1024)} KB`;
+const one = (v: number): Spread => ({ min: v, median: v, max: v, runs: [v] });
+const toSeconds = (s: Spread): Spread => ({ min: s.min / 1000, median: s.median / 1000, max: s.max / 1000, runs: s.runs.map((v) => v / 1000) });
+
+/** The membership group's panels: detection, the stall after a kill, history events per node per hour. */
+export function membershipPanels(m: MembershipResult): Panel[] {
+  const panels: Panel[] = [];
+  if (m.detection.length > 0) {
+    panels.push({
+      title: 'Membership: seconds from kill -9 to suspect and to down (goal: down ≤ 5 s in production)',
+      ref: 5,
+      bars: m.detection.flatMap((d) => [
+        ...(d.suspectSec === null ? [] : [{ label: `${d.preset}: suspect`, value: d.suspectSec, tone: 'neutral' as const }]),
+        { label: `${d.preset}: down`, value: d.downSec, tone: 'runtime' as const },
+      ]),
+    });
+  }
+  if (m.stall !== null) {
+    const st = m.stall;
+    const later = `${fmt(st.delayMs / 1000)} s after`;
+    panels.push({
+      title: 'Cached workflow, call → answer after kill -9 of its worker, s (lower is better)',
+      bars: [
+        { label: 'runtime, call right after', value: toSeconds(st.runtime.immediate), tone: 'runtime' },
+        { label: 'bare Temporal, right after', value: toSeconds(st.bare.immediate), tone: 'bare' },
+        { label: `runtime, call ${later}`, value: toSeconds(st.runtime.delayed), tone: 'runtime' },
+        { label: `bare Temporal, ${later}`, value: toSeconds(st.bare.delayed), tone: 'bare' },
+      ],
+    });
+  }
+  if (m.cost !== null) {
+    panels.push({
+      title: 'History events per node per hour, by lease heartbeat interval (flat is the goal)',
+      bars: m.cost.windows.flatMap((w) => [
+        { label: `membership, heartbeat ${w.heartbeatEveryMs} ms`, value: one(w.membership.perNodePerHour), tone: 'runtime' as const },
+        { label: `detectors, heartbeat ${w.heartbeatEveryMs} ms`, value: one(w.detectors.perNodePerHour), tone: 'neutral' as const },
+      ]),
+    });
+  }
+  return panels;
+}
 
 /** The benchmark's chart: one panel per figure of the groups that ran. */
 export function benchChart(r: BenchResult): string {
-  const { throughput: tp, latency: lat, micro, sweep, state } = r;
+  const { throughput: tp, latency: lat, micro, sweep, state, membership } = r;
   const millions = (s: Spread): Spread => ({ min: s.min / 1e6, median: s.median / 1e6, max: s.max / 1e6, runs: s.runs.map((v) => v / 1e6) });
   const ratioBars: Bar[] = [
     ...(tp === undefined
@@ -170,5 +210,6 @@ export function benchChart(r: BenchResult): string {
       ]),
     });
   }
+  if (membership !== undefined) panels.push(...membershipPanels(membership));
   return barChart(`agent-cluster benchmark ${r.startedAt.slice(0, 10)} (${r.mode}, ${r.repeat} repeat(s); ${r.groups.join(', ')})`, panels);
 }

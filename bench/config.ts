@@ -7,16 +7,25 @@
  * npm run bench                                  # full, 3 repeats, results in bench/results/
  * npm run bench -- --repeat 5 --sweep 10,100,1000
  * npm run bench -- --only state,latency             # some groups only: <date>-latency-state.* files
+ * npm run bench -- --only membership                # opt-in: failure detection, soak, cost (~20 min)
  * node --import tsx bench/run.ts --quick --out /tmp/bench
  * ```
  *
  * @module
  */
 import { parseArgs } from 'node:util';
+import { DETECTOR_PRESETS } from '../src/cluster/detector.js';
 
-/** The groups of scenarios, in the order they run and are reported. */
+/** The groups of scenarios run by default (no `--only`), in the order they run and are reported. */
 export const BENCH_GROUPS = ['throughput', 'latency', 'micro', 'sweep', 'state'] as const;
-export type BenchGroup = (typeof BENCH_GROUPS)[number];
+/**
+ * Groups that run only when `--only` names them: `membership` starts node processes and dev servers of its
+ * own, kills nodes, saturates every core for minutes (about 20 minutes in all), so a default run leaves it out.
+ */
+export const OPT_IN_GROUPS = ['membership'] as const;
+/** Every group, default ones first, in the order they run and are reported. */
+export const ALL_GROUPS = [...BENCH_GROUPS, ...OPT_IN_GROUPS] as const;
+export type BenchGroup = (typeof ALL_GROUPS)[number];
 
 /** One line per group, for `--help`. */
 export const GROUP_HELP: Record<BenchGroup, string> = {
@@ -25,7 +34,34 @@ export const GROUP_HELP: Record<BenchGroup, string> = {
   micro: 'in process: router matches/s (1,000 routes), safeParseSignal/s',
   sweep: 'K live agents (scale), and worker memory per cached agent vs a bare workflow',
   state: 'per-signal cost with a 1 KB vs a 200 KB agent state',
+  membership: '(opt-in) real node processes: detection after kill -9, false suspicions with every core busy, history events per node per hour at two heartbeat rates, a cached agent\'s call after kill -9 of its worker vs bare Temporal',
 };
+
+/** The cluster presets a detection run can use (src/cluster/presets.ts). */
+export const DETECT_PRESETS = ['production', 'development'] as const;
+export type DetectPreset = (typeof DETECT_PRESETS)[number];
+
+/** Sizes of the `membership` group. Durations in seconds unless named otherwise. */
+export interface MembershipSizes {
+  /** Presets whose detection is measured, each in a fresh cluster (production is the one the goal is about). */
+  presets: DetectPreset[];
+  /** `kill -9`s per preset. */
+  kills: number;
+  /** Other nodes kept live during the kills (the detectors and the membership run on them). */
+  liveNodes: number;
+  /** Nodes of the soak. */
+  soakNodes: number;
+  /** How long every core is kept busy. */
+  soakSeconds: number;
+  /** Nodes of each cost window. */
+  costNodes: number;
+  /** Length of each cost window. */
+  costSeconds: number;
+  /** Lease heartbeat intervals compared by the cost windows, ms (the lease timeout stays the preset's). */
+  costHeartbeatsMs: number[];
+  /** Kills per side and call delay in the stall runs. */
+  stallRuns: number;
+}
 
 export interface BenchConfig {
   mode: 'full' | 'quick';
@@ -47,16 +83,19 @@ export interface BenchConfig {
   sweep: { sizes: number[]; onceAbove: number; budgetSec: number; baselineSize: number };
   /** N agents × M signals, each agent starting with a state of `smallBytes` or `largeBytes` of JSON. */
   state: { agents: number; signalsPerAgent: number; smallBytes: number; largeBytes: number };
+  membership: MembershipSizes;
 }
 
 export const USAGE = [
   'usage: node --import tsx bench/run.ts [--quick] [--only GROUP[,GROUP…]] [--repeat N] [--out DIR]',
   '  [--sweep 10,100,1000,10000] [--sweep-once-above N] [--sweep-budget SEC] [--sweep-baseline K]',
   '  [--agents N] [--signals M] [--batch B] (throughput) [--calls N] (latency) [--concurrency C]',
-  'groups (default: all):',
-  ...BENCH_GROUPS.map((g) => `  ${g.padEnd(11)} ${GROUP_HELP[g]}`),
-  'output: <out>/<date>.json, .md, .svg when every group ran, else <date>-<groups>.* (e.g. 2026-11-22-state.md);',
-  '  --quick appends -quick. <out> defaults to bench/results.',
+  '  [--kills N] [--detect-presets production,development] [--soak-seconds S] [--cost-seconds S]',
+  '  [--cost-heartbeats 250,1000] [--stall-runs N] (membership)',
+  `groups (default: ${BENCH_GROUPS.join(', ')}; ${OPT_IN_GROUPS.join(', ')} only when --only names it):`,
+  ...ALL_GROUPS.map((g) => `  ${g.padEnd(11)} ${GROUP_HELP[g]}`),
+  'output: <out>/<date>.json, .md, .svg when every default group ran, else <date>-<groups>.* (e.g. 2026-11-22-state.md,',
+  '  2026-11-22-membership.md); --quick appends -quick. <out> defaults to bench/results.',
 ].join('\n');
 
 function full(out: string): BenchConfig {
@@ -71,6 +110,17 @@ function full(out: string): BenchConfig {
     micro: { routes: 1_000, durationMs: 1_000 },
     sweep: { sizes: [10, 100, 1_000, 10_000], onceAbove: 1_000, budgetSec: 480, baselineSize: 100 },
     state: { agents: 10, signalsPerAgent: 200, smallBytes: 1024, largeBytes: 200 * 1024 },
+    membership: {
+      presets: ['production', 'development'],
+      kills: 5,
+      liveNodes: 2,
+      soakNodes: 3,
+      soakSeconds: 300,
+      costNodes: 3,
+      costSeconds: 120,
+      costHeartbeatsMs: [250, 1_000],
+      stallRuns: 5,
+    },
   };
 }
 
@@ -86,6 +136,17 @@ function quick(out: string): BenchConfig {
     micro: { routes: 1_000, durationMs: 100 },
     sweep: { sizes: [10, 100], onceAbove: 100, budgetSec: 60, baselineSize: 10 },
     state: { agents: 4, signalsPerAgent: 20, smallBytes: 1024, largeBytes: 200 * 1024 },
+    membership: {
+      presets: ['development'],
+      kills: 2,
+      liveNodes: 2,
+      soakNodes: 2,
+      soakSeconds: 15,
+      costNodes: 2,
+      costSeconds: 15,
+      costHeartbeatsMs: [250, 1_000],
+      stallRuns: 1,
+    },
   };
 }
 
@@ -97,30 +158,53 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 /**
- * The groups named by `--only` (comma-separated), deduplicated, in {@link BENCH_GROUPS} order; all of
- * them when `value` is undefined. Throws a one-line error naming the valid groups on an unknown one.
+ * The groups named by `--only` (comma-separated), deduplicated, in {@link ALL_GROUPS} order; the default
+ * ones ({@link BENCH_GROUPS}) when `value` is undefined. Throws a one-line error naming the valid groups
+ * on an unknown one.
  */
 export function parseGroups(value: string | undefined): BenchGroup[] {
   if (value === undefined) return [...BENCH_GROUPS];
   const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const valid = BENCH_GROUPS.join(', ');
+  const valid = ALL_GROUPS.join(', ');
   if (names.length === 0) throw new Error(`--only needs at least one group; valid groups: ${valid}`);
-  const unknown = names.filter((n) => !(BENCH_GROUPS as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !(ALL_GROUPS as readonly string[]).includes(n));
   if (unknown.length > 0) {
     throw new Error(`unknown bench group${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} in --only; valid groups: ${valid}`);
   }
-  return BENCH_GROUPS.filter((g) => names.includes(g));
+  return ALL_GROUPS.filter((g) => names.includes(g));
+}
+
+/** True when exactly the default groups ran (a default run). */
+export function isDefaultRun(groups: readonly BenchGroup[]): boolean {
+  return BENCH_GROUPS.every((g) => groups.includes(g)) && !OPT_IN_GROUPS.some((g) => groups.includes(g));
 }
 
 /**
- * The file name (without extension) of a run's results: `<date>` when every group ran, else
- * `<date>-<group>-<group>…`, so a partial run never overwrites the full run of the same day; `-quick`
- * appended in quick mode.
+ * The file name (without extension) of a run's results: `<date>` when exactly the default groups ran,
+ * else `<date>-<group>-<group>…`, so a partial run (or one with an opt-in group) never overwrites the
+ * default run of the same day; `-quick` appended in quick mode.
  */
 export function resultStem(date: string, groups: readonly BenchGroup[], mode: BenchConfig['mode']): string {
-  const all = BENCH_GROUPS.every((g) => groups.includes(g));
-  const which = all ? '' : `-${BENCH_GROUPS.filter((g) => groups.includes(g)).join('-')}`;
+  const which = isDefaultRun(groups) ? '' : `-${ALL_GROUPS.filter((g) => groups.includes(g)).join('-')}`;
   return `${date}${which}${mode === 'quick' ? '-quick' : ''}`;
+}
+
+/** A comma-separated list of positive integers (`--cost-heartbeats 250,1000`), deduplicated, ascending. */
+function positiveInts(name: string, value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => positiveInt(name, s.trim()) as number);
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
+/** `--detect-presets production,development`: known presets, in the order given, deduplicated. */
+function detectPresets(value: string | undefined): DetectPreset[] | undefined {
+  if (value === undefined) return undefined;
+  const names = [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s.length > 0))];
+  const unknown = names.filter((n) => !(DETECT_PRESETS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--detect-presets takes one or more of ${DETECT_PRESETS.join(', ')} (got "${value}")\n${USAGE}`);
+  }
+  return names as DetectPreset[];
 }
 
 /** Parses the command line into a config; throws with the usage on a bad flag. */
@@ -143,6 +227,12 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
       batch: { type: 'string' },
       calls: { type: 'string' },
       concurrency: { type: 'string' },
+      kills: { type: 'string' },
+      'detect-presets': { type: 'string' },
+      'soak-seconds': { type: 'string' },
+      'cost-seconds': { type: 'string' },
+      'cost-heartbeats': { type: 'string' },
+      'stall-runs': { type: 'string' },
     },
   });
   const out = values.out ?? defaultOut;
@@ -164,5 +254,16 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
   if (!config.sweep.sizes.includes(config.sweep.baselineSize)) {
     throw new Error(`--sweep-baseline must be one of the sweep sizes (${config.sweep.sizes.join(', ')}), got ${config.sweep.baselineSize}\n${USAGE}`);
   }
+  const ms = config.membership;
+  ms.kills = positiveInt('kills', values.kills) ?? ms.kills;
+  ms.presets = detectPresets(values['detect-presets']) ?? ms.presets;
+  ms.soakSeconds = positiveInt('soak-seconds', values['soak-seconds']) ?? ms.soakSeconds;
+  ms.costSeconds = positiveInt('cost-seconds', values['cost-seconds']) ?? ms.costSeconds;
+  ms.costHeartbeatsMs = positiveInts('cost-heartbeats', values['cost-heartbeats']) ?? ms.costHeartbeatsMs;
+  ms.stallRuns = positiveInt('stall-runs', values['stall-runs']) ?? ms.stallRuns;
+  // The detector refuses a heartbeat slower than half its timeout, or faster than 50 ms (src/cluster/detector.ts).
+  const slowest = DETECTOR_PRESETS.production.heartbeatTimeoutMs / 2;
+  const bad = ms.costHeartbeatsMs.filter((h) => h < 50 || h > slowest);
+  if (bad.length > 0) throw new Error(`--cost-heartbeats must each be 50 … ${slowest} ms (half the production lease timeout), got ${bad.join(', ')}\n${USAGE}`);
   return { ...config, help: values.help };
 }

@@ -4,8 +4,21 @@
  *
  * @module
  */
-import { BENCH_GROUPS } from './config.js';
-import type { BenchResult, LatencyResult, MicroResult, StateResult, StateSizeSide, SweepPoint, SweepResult, ThroughputResult } from './result.js';
+import { BENCH_GROUPS, OPT_IN_GROUPS } from './config.js';
+import type {
+  BenchResult,
+  CostWindow,
+  DetectionResult,
+  LatencyResult,
+  MembershipResult,
+  MicroResult,
+  StallResult,
+  StateResult,
+  StateSizeSide,
+  SweepPoint,
+  SweepResult,
+  ThroughputResult,
+} from './result.js';
 import type { Spread } from './stats.js';
 
 /** A number for people: 3 significant digits, thousands separated, no exponent. */
@@ -40,8 +53,11 @@ function sweepRow(p: SweepPoint, what: string): string[] {
 
 /** Which groups ran, for the report's opening lines. */
 function groupsLine(r: BenchResult): string {
+  const optIn = OPT_IN_GROUPS.filter((g) => r.groups.includes(g));
   const all = BENCH_GROUPS.every((g) => r.groups.includes(g));
-  if (all) return `Groups: all (${BENCH_GROUPS.join(', ')}).`;
+  if (all && optIn.length === 0) return `Groups: all (${BENCH_GROUPS.join(', ')}).`;
+  if (all) return `Groups: all (${BENCH_GROUPS.join(', ')}), and opt-in ${optIn.join(', ')}.`;
+  // The opt-in groups are not named as skipped: a run without them is the usual case.
   const skipped = BENCH_GROUPS.filter((g) => !r.groups.includes(g));
   return `Groups: ${r.groups.join(', ')} only (\`--only\`); not run: ${skipped.join(', ')}.`;
 }
@@ -156,6 +172,132 @@ function stateSection(st: StateResult): string[] {
   ];
 }
 
+/** Seconds with two decimals, for people (detection and stall times are a few seconds). */
+function sec(s: number): string {
+  return s.toFixed(2);
+}
+
+/** `median (min – max)` of seconds, two decimals. */
+function secSpread(s: Spread): string {
+  if (s.runs.length === 1 || s.min === s.max) return sec(s.median);
+  return `${sec(s.median)} (${sec(s.min)} – ${sec(s.max)})`;
+}
+
+const seconds = (s: Spread): Spread => ({ min: s.min / 1000, median: s.median / 1000, max: s.max / 1000, runs: s.runs.map((v) => v / 1000) });
+
+function detectionRows(d: DetectionResult): string[] {
+  return [
+    d.preset,
+    `${sec(d.heartbeatTimeoutMs / 1000)} s / ${d.heartbeatEveryMs} ms / ${sec(d.confirmTimeoutMs / 1000)} s / ${sec(d.stickyTimeoutMs / 1000)} s`,
+    String(d.kills.length),
+    d.suspectSec === null ? '—' : secSpread(d.suspectSec),
+    sec(d.downSec.median),
+    sec(d.downSec.max),
+    `${fmt(d.downOverLeaseTimeout.median)}× / ${fmt(d.downOverLeaseTimeout.max)}×`,
+    `${d.kills.filter((k) => k.detectorOnVictim).length} / ${d.kills.filter((k) => k.membershipOnVictim).length}`,
+  ];
+}
+
+function costRow(w: CostWindow): string[] {
+  return [
+    `${w.heartbeatEveryMs} ms`,
+    `${sec(w.heartbeatTimeoutMs / 1000)} s`,
+    String(w.nodes),
+    `${fmt(w.windowSec)} s`,
+    `${fmt(w.loadReportMs / 1000)} s (${w.loadReports} in the window)`,
+    `${fmt(w.membership.perNodePerHour)} (${w.membership.events})`,
+    `${fmt(w.detectors.perNodePerHour)} (${w.detectors.events})`,
+    `${fmt(w.healthMonitor.perNodePerHour)} (${w.healthMonitor.events})`,
+  ];
+}
+
+/** `5 runs each` or, when a run stopped early, `3 runs right after, 4 later`: the pairs compared. */
+function runsLine(st: StallResult): string {
+  const now = st.runtime.immediate.runs.length;
+  const later = st.runtime.delayed.runs.length;
+  return now === later ? `${now} runs each` : `${now} runs right after, ${later} later`;
+}
+
+/** `runtime right after: 5 × start-to-close; …`: what timed out in the stall runs, by side and delay. */
+function stallCauses(st: StallResult): string {
+  const groups = new Map<string, Map<string, number>>();
+  for (const r of st.runs) {
+    const key = `${r.side} ${r.delayMs === 0 ? 'right after' : `${fmt(r.delayMs / 1000)} s after`}`;
+    const causes = groups.get(key) ?? new Map<string, number>();
+    const cause = r.timeouts.length === 0 ? 'none' : r.timeouts.join(' + ');
+    causes.set(cause, (causes.get(cause) ?? 0) + 1);
+    groups.set(key, causes);
+  }
+  return [...groups.entries()].map(([key, causes]) => `${key}: ${[...causes.entries()].map(([c, n]) => `${n} × ${c}`).join(', ')}`).join('; ');
+}
+
+function membershipSection(m: MembershipResult): string[] {
+  const lines: string[] = ['## Membership: failure detection, false suspicions, cost, a cached agent after its worker dies'];
+  if (m.detection.length > 0) {
+    const live = m.detection[0]?.liveNodes ?? 0;
+    lines.push(
+      '',
+      `### Detection after \`kill -9\` of a node that holds its lease (${live} other nodes live), seconds from the kill`,
+      '',
+      ...table(
+        ['preset', 'lease timeout / heartbeat / probe / sticky', 'kills', 'to suspect', 'to down, median', 'to down, max', 'down ÷ lease timeout (median / max)', 'detector / membership cached on the killed node'],
+        m.detection.map(detectionRows),
+      ),
+      '',
+      ...m.detection.map(
+        (d) =>
+          `${d.preset}, kill by kill (down, s): ${d.kills.map((k) => `${sec(k.downSec)}${k.detectorOnVictim ? ' [d]' : ''}${k.membershipOnVictim ? ' [m]' : ''}`).join(', ')}` +
+          ' ([d]: the detector, [m]: the membership agent had last run on the killed node, so its next workflow task first waited out the sticky timeout).',
+      ),
+    );
+  }
+  const s = m.soak;
+  if (s !== null) {
+    const other = Object.entries(s.otherTransitions).map(([to, n]) => `${n} × ${to}`);
+    lines.push(
+      '',
+      `### False suspicions: ${s.nodes} ${s.preset} nodes, ${fmt(s.seconds)} s with every core busy`,
+      '',
+      `${s.burners} busy-loop processes (one per core) took ${fmt(s.burnerCpuShare * 100)} % of the machine's CPU; the machine was ${fmt(s.machineBusyShare * 100)} % busy. ` +
+        `Transitions of the soak's nodes: **${s.suspects} suspect, ${s.downs} down → ${s.falseSuspicions} false suspicion(s)**; their failure detectors counted ${s.detectorSuspicions} lease expiries. ` +
+        `Other transitions: ${other.length === 0 ? 'none' : other.join(', ')} (the soak's nodes report their real load to the health monitor).`,
+    );
+  }
+  const c = m.cost;
+  if (c !== null) {
+    lines.push(
+      '',
+      '### Cost: history events per node per hour (events in the window in brackets)',
+      '',
+      ...table(['lease heartbeat every', 'lease timeout', 'nodes', 'window', 'load report every', 'membership agent', 'failure detectors', 'health monitor'], c.windows.map(costRow)),
+      '',
+      `Membership events per node per hour, slowest ÷ fastest heartbeat: ×${fmt(c.membershipSlowOverFast)}; failure detectors: ` +
+        `${c.detectorsSlowOverFast === null ? 'no event in the window at either rate (a lease writes events when taken and when its term ends, not per heartbeat)' : `×${fmt(c.detectorsSlowOverFast)}`}.`,
+    );
+  }
+  const st = m.stall;
+  if (st !== null) {
+    const d = `${fmt(st.delayMs / 1000)} s after the kill`;
+    lines.push(
+      '',
+      `### A cached workflow's call after \`kill -9\` of the worker holding it, call → answer, seconds (${runsLine(st)})`,
+      '',
+      ...table(
+        ['call', `runtime \`jido.call\` (${st.runtimePreset}: sticky ${fmt(st.runtimeStickyTimeoutMs / 1000)} s, workflow task timeout ${fmt(st.runtimeWorkflowTaskTimeoutMs / 1000)} s)`, `bare Temporal update (defaults: sticky ${fmt(st.bareStickyTimeoutMs / 1000)} s, workflow task timeout ${fmt(st.bareWorkflowTaskTimeoutMs / 1000)} s)`, 'runtime ÷ bare'],
+        [
+          ['right after the kill', secSpread(seconds(st.runtime.immediate)), secSpread(seconds(st.bare.immediate)), fmtSpread(st.ratios.immediate, '×')],
+          [d, secSpread(seconds(st.runtime.delayed)), secSpread(seconds(st.bare.delayed)), fmtSpread(st.ratios.delayed, '×')],
+        ],
+      ),
+      '',
+      `Kill → answer: runtime ${secSpread(seconds(st.sinceKill.runtime.immediate))} s (call right after), ${secSpread(seconds(st.sinceKill.runtime.delayed))} s (call ${d}); ` +
+        `bare ${secSpread(seconds(st.sinceKill.bare.immediate))} s and ${secSpread(seconds(st.sinceKill.bare.delayed))} s. ` +
+        `What held the call (timed-out workflow tasks: schedule-to-start = the sticky timeout, start-to-close = the workflow task timeout): ${stallCauses(st)}.`,
+    );
+  }
+  return lines;
+}
+
 /** The whole report as markdown; a group that did not run has no section. */
 export function markdownReport(r: BenchResult): string {
   const m = r.machine;
@@ -179,6 +321,7 @@ export function markdownReport(r: BenchResult): string {
     r.micro && microSection(r.micro),
     r.sweep && sweepSection(r.sweep),
     r.state && stateSection(r.state),
+    r.membership && membershipSection(r.membership),
   ];
   for (const section of sections) if (section !== undefined) lines.push('', ...section);
   if (r.notes.length > 0) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));

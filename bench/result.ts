@@ -5,7 +5,8 @@
  * (`--only`). JSON only.
  *
  * Schema 2 (from schema 1): sections optional and `groups` added; throughput `coalesced`; the `state`
- * section; sweep `projection`; targets may carry a `unit`.
+ * section; sweep `projection`; targets may carry a `unit`; later, the optional `membership` section (an
+ * opt-in group: older schema-2 files simply have none).
  *
  * @module
  */
@@ -134,6 +135,147 @@ export interface StateResult {
   ratios: { perSignal: Spread; workerCpu: Spread };
 }
 
+/** One `kill -9` of a node that was up (its lease held), and when the membership said so. */
+export interface DetectionKill {
+  nodeId: string;
+  incarnation: number;
+  /** Wall clock of the SIGKILL, epoch ms (the harness's clock; same machine as the server). */
+  killedAt: number;
+  /** Seconds from the SIGKILL to the `suspect` transition's workflow time; null when there was none. */
+  suspectSec: number | null;
+  /** Seconds from the SIGKILL to the `down` transition's workflow time. */
+  downSec: number;
+  /** The node's failure detector had run its last workflow task on the killed node (its sticky cache). */
+  detectorOnVictim: boolean;
+  /** The membership agent had run its last workflow task on the killed node. */
+  membershipOnVictim: boolean;
+}
+
+/** Detection after `kill -9` under one preset, in a fresh cluster. */
+export interface DetectionResult {
+  preset: 'production' | 'development';
+  /** The detector timing in force (the membership's `config.detector`), ms. */
+  heartbeatTimeoutMs: number;
+  heartbeatEveryMs: number;
+  confirmTimeoutMs: number;
+  /** The nodes' sticky schedule-to-start timeout, ms. */
+  stickyTimeoutMs: number;
+  /** Other nodes live throughout. */
+  liveNodes: number;
+  kills: DetectionKill[];
+  suspectSec: Spread | null;
+  downSec: Spread;
+  /** `downSec` ÷ the lease (heartbeat) timeout, per kill. */
+  downOverLeaseTimeout: Spread;
+}
+
+/** False suspicions while busy-loop processes keep every core busy. */
+export interface SoakResult {
+  preset: 'production';
+  nodes: number;
+  seconds: number;
+  /** Busy-loop processes (one per core). */
+  burners: number;
+  cores: number;
+  /** The burners' CPU time ÷ (wall time × cores). */
+  burnerCpuShare: number;
+  /** The machine's busy share over the soak (every process), from the kernel's CPU counters. */
+  machineBusyShare: number;
+  /** `suspect` and `down` transitions of the soak's nodes (any incarnation) during the soak and a grace after it. */
+  suspects: number;
+  downs: number;
+  falseSuspicions: number;
+  /** Suspicions counted by the soak nodes' failure detectors themselves (lease expiries, refuted or not). */
+  detectorSuspicions: number;
+  /** Every other transition of the soak's nodes in the same window, by status reached (e.g. quarantined). */
+  otherTransitions: Record<string, number>;
+}
+
+/** History events of one cluster agent over a cost window. */
+export interface EventCount {
+  events: number;
+  /** `events` ÷ nodes, scaled to an hour. */
+  perNodePerHour: number;
+}
+
+/** One cost window: N nodes in a fresh cluster, one lease heartbeat interval. */
+export interface CostWindow {
+  heartbeatEveryMs: number;
+  heartbeatTimeoutMs: number;
+  nodes: number;
+  windowSec: number;
+  /** The load-report interval the membership gave the nodes, ms (the driver of its events). */
+  loadReportMs: number;
+  /** Load reports received in the window (calls or signals carrying `cluster.node.load`). */
+  loadReports: number;
+  /** `cluster/node-discovery`, every run of it (continued-as-new runs summed). */
+  membership: EventCount;
+  /** Every node's `cluster/failure-detector/<node>/<incarnation>` together (where the lease lives). */
+  detectors: EventCount;
+  /** `cluster/health-monitor` (fed the load reports the membership forwards). */
+  healthMonitor: EventCount;
+}
+
+export interface CostResult {
+  windows: CostWindow[];
+  /** Membership events per node per hour, slowest ÷ fastest heartbeat (1: independent of the rate). */
+  membershipSlowOverFast: number;
+  /** The same for the failure detectors; null when the fastest window saw no detector event. */
+  detectorsSlowOverFast: number | null;
+}
+
+/** One stall run: the worker holding a cached workflow is killed, then it is called. */
+export interface StallRun {
+  side: 'runtime' | 'bare';
+  /** How long after the kill the call went out, ms (0: right after). */
+  delayMs: number;
+  /** Call → answer, ms. */
+  callMs: number;
+  /** Kill → answer, ms. */
+  sinceKillMs: number;
+  /**
+   * The workflow's timed-out workflow tasks: `schedule-to-start` (the sticky timeout: nobody picked the
+   * task up from the dead worker's sticky queue) or `start-to-close` (the task was handed to the dead
+   * worker's lingering poll, and the workflow task timeout ran out).
+   */
+  timeouts: string[];
+}
+
+export interface StallSide {
+  immediate: Spread;
+  delayed: Spread;
+}
+
+/** A cached workflow's call after `kill -9` of the worker holding it: the runtime against bare Temporal. */
+export interface StallResult {
+  runs: StallRun[];
+  /** The cluster preset of the runtime's nodes. */
+  runtimePreset: 'production' | 'development';
+  /** Runtime nodes: the preset's sticky schedule-to-start and the agents' workflow task timeout, ms. */
+  runtimeStickyTimeoutMs: number;
+  runtimeWorkflowTaskTimeoutMs: number;
+  /** Bare Temporal with default options, ms. */
+  bareStickyTimeoutMs: number;
+  bareWorkflowTaskTimeoutMs: number;
+  /** The later call's delay after the kill, ms. */
+  delayMs: number;
+  /** Call → answer, ms. */
+  runtime: StallSide;
+  bare: StallSide;
+  /** Kill → answer, ms. */
+  sinceKill: { runtime: StallSide; bare: StallSide };
+  /** Runtime ÷ bare (call → answer), run by run (paired within a repeat). */
+  ratios: StallSide;
+}
+
+/** The opt-in `membership` group (a section is null when its part did not run). */
+export interface MembershipResult {
+  detection: DetectionResult[];
+  soak: SoakResult | null;
+  cost: CostResult | null;
+  stall: StallResult | null;
+}
+
 /** A headline figure: a target of the issue and whether this run met it (null: no target set). */
 export interface TargetCheck {
   name: string;
@@ -159,6 +301,7 @@ export interface BenchResult {
   micro?: MicroResult;
   sweep?: SweepResult;
   state?: StateResult;
+  membership?: MembershipResult;
   targets: TargetCheck[];
   /** What was not measured as asked, and why; caveats of the method. */
   notes: string[];

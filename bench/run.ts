@@ -5,8 +5,9 @@
  *
  * Order: tools → bundle + dev server → worker process → repeats of {throughput (modes in alternating
  * order), state (sizes in alternating order, after one untimed round of each), latency (calls
- * alternating), micro} → main worker stopped → sweep (fresh worker per size) → result files. Groups not
- * selected (`--only`) are skipped. The server, the workers and the scratch directory are removed on every
+ * alternating), micro} → main worker stopped → sweep (fresh worker per size) → membership (opt-in: its own
+ * dev servers and node processes, see scenarios/membership.ts) → result files. Groups not selected
+ * (`--only`) are skipped. The server, the workers and the scratch directory are removed on every
  * exit path, including an error and Ctrl-C. Speed never fails anything here: targets are reported, not
  * enforced.
  *
@@ -24,6 +25,7 @@ import { machineFacts } from './machine.js';
 import { markdownReport } from './report.js';
 import { latencyRound } from './scenarios/latency.js';
 import { microRound } from './scenarios/micro.js';
+import { runMembership } from './scenarios/membership.js';
 import { runSweep } from './scenarios/sweep.js';
 import { stateRound, stateWarmup, type StateSize } from './scenarios/state.js';
 import { THROUGHPUT_MODES, throughputRound } from './scenarios/throughput.js';
@@ -77,6 +79,7 @@ async function measure(config: BenchConfig): Promise<void> {
   const cli = await ensureTemporalCli({ log });
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   const bareBundlePath = path.join(scratch, 'bare-bundle.js');
+  const clusterBundlePath = path.join(scratch, 'cluster-bundle.js');
   // Headless, SQLite in memory (no fsync in the measurement), on a free port, search attributes registered.
   const serverStarting = startDevServer({ port: 0, uiPort: false, logLevel: 'error' }).then((s) => {
     track(s.process);
@@ -91,7 +94,9 @@ async function measure(config: BenchConfig): Promise<void> {
   if (mainWorker || ran('sweep')) {
     await bundleWorkflowsToFile(path.join(HERE, 'workflows.ts'), bundlePath, { preloadModules: [path.join(HERE, 'ballast-agent.ts'), ...WORKFLOW_PRELOAD_MODULES] });
   }
-  if (ran('sweep')) await bundleWorkflowsToFile(path.join(HERE, 'bare-workflows.ts'), bareBundlePath, { preloadModules: [] });
+  if (ran('sweep') || ran('membership')) await bundleWorkflowsToFile(path.join(HERE, 'bare-workflows.ts'), bareBundlePath, { preloadModules: [] });
+  // The membership group's node processes run what a deployment runs: workflows/index.ts, the usual preloads.
+  if (ran('membership')) await bundleWorkflowsToFile(path.join(HERE, '..', 'workflows', 'index.ts'), clusterBundlePath);
   const server = await serverStarting;
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());
@@ -162,6 +167,12 @@ async function measure(config: BenchConfig): Promise<void> {
     raw.sweep = sweep.runs;
     raw.baselines = sweep.baselines;
     notes.push(...sweep.notes);
+  }
+
+  if (ran('membership')) {
+    const membership = await runMembership({ bundlePath: clusterBundlePath, bareBundlePath, scratch, runId, log }, config.membership);
+    raw.membership = membership;
+    notes.push(...membership.notes);
   }
 
   if (ran('throughput') || ran('sweep') || ran('state')) {

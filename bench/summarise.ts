@@ -7,7 +7,23 @@
  */
 import type { BenchConfig, BenchGroup } from './config.js';
 import type { MachineFacts } from './machine.js';
-import type { BenchResult, MemoryProjection, StateResult, StateSizeSide, SweepPoint, SweepResult, SweepVsBare, TargetCheck } from './result.js';
+import type {
+  BenchResult,
+  CostResult,
+  CostWindow,
+  DetectionResult,
+  MembershipResult,
+  MemoryProjection,
+  StallResult,
+  StallRun,
+  StateResult,
+  StateSizeSide,
+  SweepPoint,
+  SweepResult,
+  SweepVsBare,
+  TargetCheck,
+} from './result.js';
+import type { DetectionRaw, MembershipRaw, StallRaw } from './scenarios/membership.js';
 import type { StateSample, StateSize } from './scenarios/state.js';
 import type { SweepRaw, SweepRuns } from './scenarios/sweep.js';
 import { growth, pairedRatio, spread, type Percentiles } from './stats.js';
@@ -20,6 +36,8 @@ export interface RawRuns {
   sweep: SweepRuns[];
   baselines: SweepRaw['baselines'];
   state: Record<StateSize, StateSample[]>;
+  /** The opt-in `membership` group's measurements (absent when it did not run). */
+  membership?: MembershipRaw;
 }
 
 /** Empty raw runs, to be filled by the groups that run. */
@@ -42,6 +60,14 @@ export const MEMORY_VS_BARE = 1.5;
 export const PROJECTED_AGENTS = 10_000;
 export const PROJECTED_GIB = 8;
 export const STATE_SIZE_RATIO = 1.2;
+/** Targets of the membership issue: detection after `kill -9` (production preset), false suspicions. */
+export const DETECTION_GOAL_SEC = 5;
+export const FALSE_SUSPICIONS_GOAL = 0;
+/**
+ * Membership events per node per hour should not depend on the heartbeat rate: the slowest ÷ fastest
+ * ratio counts as flat within this much either side of 1 (load reports land in a window ±1 at its edges).
+ */
+export const COST_FLAT_TOLERANCE = 0.2;
 
 /** Worker memory for {@link PROJECTED_AGENTS} agents, from the largest sweep size measured. */
 export function memoryProjection(points: readonly SweepPoint[], agents = PROJECTED_AGENTS): MemoryProjection | null {
@@ -86,7 +112,7 @@ function vsBare(raw: RawRuns): SweepVsBare | null {
 
 const pick = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => rows.map((r) => r[key]);
 
-type Sections = Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep' | 'state'>;
+type Sections = Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep' | 'state' | 'membership'>;
 
 function checks(r: Sections): TargetCheck[] {
   const t = (name: string, target: string, measured: number, met: boolean | null, unit?: string): TargetCheck =>
@@ -122,7 +148,96 @@ function checks(r: Sections): TargetCheck[] {
       out.push(t(`projected memory for ${p.agents.toLocaleString('en-US')} live agents on one node`, `≤ ${PROJECTED_GIB} GiB`, p.totalGiB, p.totalGiB <= PROJECTED_GIB, 'GiB'));
     }
   }
+  if (r.membership !== undefined) out.push(...membershipChecks(r.membership, t));
   return out;
+}
+
+function membershipChecks(m: MembershipResult, t: (name: string, target: string, measured: number, met: boolean | null, unit?: string) => TargetCheck): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const goal = `≤ ${DETECTION_GOAL_SEC} s`;
+  for (const d of m.detection) {
+    // The goal is about production; other presets are reported beside it.
+    const target = d.preset === 'production' ? goal : 'none set';
+    const met = (v: number) => (d.preset === 'production' ? v <= DETECTION_GOAL_SEC : null);
+    out.push(
+      t(`detection after kill -9, median of ${d.kills.length} (${d.preset})`, target, d.downSec.median, met(d.downSec.median), 's'),
+      t(`detection after kill -9, max of ${d.kills.length} (${d.preset})`, target, d.downSec.max, met(d.downSec.max), 's'),
+    );
+  }
+  if (m.soak !== null) {
+    const s = m.soak;
+    out.push(t(`false suspicions, ${s.nodes} nodes, ${fmtSeconds(s.seconds)} s with every core busy`, String(FALSE_SUSPICIONS_GOAL), s.falseSuspicions, s.falseSuspicions <= FALSE_SUSPICIONS_GOAL));
+  }
+  if (m.cost !== null && m.cost.windows.length > 1) {
+    const [fast, slow] = [m.cost.windows[0] as CostWindow, m.cost.windows.at(-1) as CostWindow];
+    const r = m.cost.membershipSlowOverFast;
+    out.push(t(`membership events per node per hour, heartbeat ${slow.heartbeatEveryMs} ÷ ${fast.heartbeatEveryMs} ms`, `1 ± ${COST_FLAT_TOLERANCE} (independent of the rate)`, r, Math.abs(r - 1) <= COST_FLAT_TOLERANCE));
+  }
+  if (m.stall !== null) {
+    out.push(t('a cached agent\'s call right after kill -9 of its worker, runtime ÷ bare (median)', 'none set', m.stall.ratios.immediate.median, null));
+  }
+  return out;
+}
+
+const fmtSeconds = (s: number): string => String(Math.round(s));
+
+function detectionSection(d: DetectionRaw): DetectionResult {
+  const suspects = d.kills.flatMap((k) => (k.suspectSec === null ? [] : [k.suspectSec]));
+  return {
+    ...d,
+    suspectSec: suspects.length > 0 ? spread(suspects) : null,
+    downSec: spread(d.kills.map((k) => k.downSec)),
+    downOverLeaseTimeout: spread(d.kills.map((k) => (k.downSec * 1000) / d.heartbeatTimeoutMs)),
+  };
+}
+
+function costSection(windows: readonly CostWindow[]): CostResult | null {
+  if (windows.length === 0) return null;
+  const sorted = [...windows].sort((a, b) => a.heartbeatEveryMs - b.heartbeatEveryMs);
+  const fast = sorted[0] as CostWindow;
+  const slow = sorted.at(-1) as CostWindow;
+  return {
+    windows: sorted,
+    membershipSlowOverFast: slow.membership.perNodePerHour / fast.membership.perNodePerHour,
+    detectorsSlowOverFast: fast.detectors.events > 0 ? slow.detectors.perNodePerHour / fast.detectors.perNodePerHour : null,
+  };
+}
+
+/** Null when the runs do not make a runtime–bare pair at both delays (a run that stopped early). */
+function stallSection(s: StallRaw): StallResult | null {
+  // Pairs in run order; a side's run whose partner never ran is left out.
+  const all = (side: StallRun['side'], later: boolean) => s.runs.filter((r) => r.side === side && r.delayMs > 0 === later);
+  const pairs = (later: boolean) => Math.min(all('runtime', later).length, all('bare', later).length);
+  if (pairs(false) === 0 || pairs(true) === 0) return null;
+  const pickRuns = (side: StallRun['side'], later: boolean, key: 'callMs' | 'sinceKillMs') =>
+    all(side, later)
+      .slice(0, pairs(later))
+      .map((r) => r[key]);
+  const calls = (side: StallRun['side'], later: boolean) => pickRuns(side, later, 'callMs');
+  const side = (which: StallRun['side'], key: 'callMs' | 'sinceKillMs' = 'callMs') => ({
+    immediate: spread(pickRuns(which, false, key)),
+    delayed: spread(pickRuns(which, true, key)),
+  });
+  return {
+    ...s,
+    runtime: side('runtime'),
+    bare: side('bare'),
+    sinceKill: { runtime: side('runtime', 'sinceKillMs'), bare: side('bare', 'sinceKillMs') },
+    ratios: {
+      immediate: pairedRatio(calls('runtime', false), calls('bare', false)),
+      delayed: pairedRatio(calls('runtime', true), calls('bare', true)),
+    },
+  };
+}
+
+/** Spreads and ratios of the membership group's raw measurements. */
+export function membershipSection(m: MembershipRaw): MembershipResult {
+  return {
+    detection: m.detection.map(detectionSection),
+    soak: m.soak,
+    cost: costSection(m.cost),
+    stall: m.stall === null ? null : stallSection(m.stall),
+  };
 }
 
 function stateSide(samples: readonly StateSample[], targetBytes: number): StateSizeSide {
@@ -216,6 +331,7 @@ export function summarise(
   }
   if (ran('sweep')) sections.sweep = sweepSection(config, raw, run.maxCachedWorkflows);
   if (ran('state')) sections.state = stateSection(config, raw);
+  if (ran('membership') && raw.membership !== undefined) sections.membership = membershipSection(raw.membership);
   return {
     schema: 2,
     mode: config.mode,
