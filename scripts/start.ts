@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { CLUSTER_IDS, CLUSTER_KINDS, type MembershipState } from '../src/cluster/index.js';
+import { CLUSTER_IDS, CLUSTER_KINDS, isLive, type MembershipState } from '../src/cluster/index.js';
 import { accumulatorAgent, exampleKinds, probeAgent, type AccumulatorState, type ProbeState } from '../src/examples/index.js';
 import { isAgentClusterError } from '../src/errors.js';
 import { AgentClient } from '../src/client/agent-client.js';
@@ -60,9 +60,13 @@ async function showMembership(agents: AgentClient, nodes: readonly NodeProcess[]
   await waitFor(
     async () => {
       const s = await topology();
-      return nodes.every((n) => s.nodes[n.nodeId]?.status === 'up' && s.nodes[n.nodeId]?.incarnation === n.incarnations.at(-1));
+      // Past joining: up, or quarantined if the machine is saturated (the nodes report their real load).
+      return nodes.every((n) => {
+        const r = s.nodes[n.nodeId];
+        return r !== undefined && r.incarnation === n.incarnations.at(-1) && r.status !== 'joining' && isLive(r.status);
+      });
     },
-    { what: 'every node up in cluster/node-discovery', intervalMs: 200, timeoutMs: 30_000 },
+    { what: 'every node past joining in cluster/node-discovery', intervalMs: 200, timeoutMs: 60_000 },
   );
   const s = await topology();
   say('\nCluster membership (agent cluster/node-discovery; failure detection by lease, development preset):');

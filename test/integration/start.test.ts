@@ -77,10 +77,11 @@ describe('npm start', () => {
     expect(out).toContain(`Temporal Web UI:      http://localhost:${uiPort}`);
     expect(out).toMatch(/demo-acc-2.*node-b.*total=15 count=2/);
     expect(out).toMatch(/probe-node-a.*on node-a/);
-    // Both node processes joined the cluster: the membership table shows them up.
+    // Both node processes joined the cluster: the membership table shows them up (or quarantined, when
+    // the machine is saturated: the nodes report their real load to the health monitor).
     expect(out).toContain('Cluster membership');
-    expect(out).toMatch(/'node-a'.*'up'/);
-    expect(out).toMatch(/'node-b'.*'up'/);
+    expect(out).toMatch(/'node-a'.*'(up|quarantined)'/);
+    expect(out).toMatch(/'node-b'.*'(up|quarantined)'/);
     const ui = await fetch(`http://localhost:${uiPort}/`);
     expect(ui.status).toBe(200);
 
