@@ -178,6 +178,8 @@ export class NodeMember implements LeaseHolder {
   private leaseSeenAt = Date.now();
   private detector: DetectorConfig;
   private verdictPending = false;
+  /** Client work in flight (see `settled`). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private leaveRequested!: () => void;
   readonly leavingSignal: Promise<void>;
 
@@ -214,8 +216,38 @@ export class NodeMember implements LeaseHolder {
     return this.phase;
   }
 
+  /**
+   * Keeps count of a piece of client work until it settles. The Temporal client retries a failed gRPC call
+   * from a timer; closing its connection meanwhile makes that timer throw ("Channel has been shut down")
+   * and takes the process down, so the connection is closed only once the member has `settled`.
+   */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const done = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+    return work;
+  }
+
+  /** After `stop()`: resolves true once none of this member's client calls is in flight, false after `timeoutMs`. */
+  async settled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.inFlight), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
+    }
+    return this.inFlight.size === 0;
+  }
+
   /** Joins the cluster (resolves once the announcement is accepted, or the node starts leaving). */
-  async join(): Promise<void> {
+  join(): Promise<void> {
+    return this.track(this.joinLoop());
+  }
+
+  private async joinLoop(): Promise<void> {
     this.phase = 'joining';
     for (let backoff = 250; !this.leaving; backoff = Math.min(backoff * 2, 5_000)) {
       try {
@@ -319,7 +351,7 @@ export class NodeMember implements LeaseHolder {
   private scheduleReport(delayMs: number): void {
     clearTimeout(this.reportTimer);
     if (this.phase !== 'member') return;
-    this.reportTimer = setTimeout(() => void this.report(), delayMs);
+    this.reportTimer = setTimeout(() => void this.track(this.report()), delayMs);
     this.reportTimer.unref();
   }
 
@@ -375,7 +407,7 @@ export class NodeMember implements LeaseHolder {
     this.lease = undefined;
     clearTimeout(this.reportTimer);
     this.o.log.warn({ node: this.nodeId, incarnation, reason }, 'lost the lease: waiting for the cluster\'s verdict');
-    void this.awaitVerdict(incarnation);
+    void this.track(this.awaitVerdict(incarnation));
   }
 
   /** No lease for longer than a detection takes: ask the detector whether this incarnation still counts. */
@@ -384,7 +416,7 @@ export class NodeMember implements LeaseHolder {
     const { heartbeatTimeoutMs, confirmTimeoutMs } = this.detector;
     if (Date.now() - this.leaseSeenAt < heartbeatTimeoutMs + confirmTimeoutMs + 2_000) return;
     this.leaseSeenAt = Date.now(); // next check after another detection time
-    void this.detectorRunning(this.current).then(
+    void this.track(this.detectorRunning(this.current)).then(
       (running) => {
         if (!running && this.current !== undefined) this.suspectVerdict(this.current, 'no lease, and the detector of this incarnation has ended');
       },
@@ -443,7 +475,8 @@ export class NodeMember implements LeaseHolder {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
-          this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.leave', data: { nodeId: this.nodeId, incarnation: this.current, reason } }),
+          // Tracked: a call that outlives the 5 s wait must still settle before the connection closes.
+          this.track(this.agents.call(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.leave', data: { nodeId: this.nodeId, incarnation: this.current, reason } })),
           new Promise((_, reject) => {
             timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5_000);
           }),

@@ -146,7 +146,10 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
         if (failed) throw failed.reason;
       } finally {
         await connection.close();
-        await clientConnection?.close();
+        // Only once the member's client calls have settled: a call retrying on a closed connection throws
+        // from a timer and would take the process down (exit 1) after an otherwise clean leave.
+        if (member === undefined || (await member.settled(15_000))) await clientConnection?.close();
+        else log.warn({ node: config.NODE_ID }, 'client calls still in flight after 15 s; leaving the connection to the process exit');
         log.info({ node: config.NODE_ID }, 'node stopped');
       }
     },

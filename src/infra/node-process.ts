@@ -35,6 +35,8 @@ export interface NodeProcess {
   joined(options?: { after?: number; timeoutMs?: number }): Promise<number>;
   /** Resolves with the exit code after SIGTERM (graceful shutdown), SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number | null>;
+  /** The last 20 lines the node wrote to stderr (its log), for a failure's message. */
+  logTail(): string[];
 }
 
 export async function spawnNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
@@ -101,5 +103,5 @@ export async function spawnNodeProcess(options: NodeProcessOptions): Promise<Nod
     await stop(1_000);
     throw err;
   }
-  return { nodeId: options.nodeId, process: child, stop, incarnations, joined };
+  return { nodeId: options.nodeId, process: child, stop, incarnations, joined, logTail: () => [...tail] };
 }

@@ -108,10 +108,8 @@ describe('membership with real node processes', () => {
     const e = await start('node-e');
     const inc = e.incarnations[0] as number;
     await statusOf('node-e', inc, 'up');
-    // KNOWN FLAKE (open): on a busy CI machine the node sometimes exits 1 after its SIGTERM leave; the
-    // leave itself (below) still holds. The exit code is logged, not asserted, until that is found.
     const code = await e.stop(10_000);
-    if (code !== 0) console.warn(`node-e exited ${code} after SIGTERM`);
+    expect(code, `node-e exited ${code} after SIGTERM; its log:\n${e.logTail().join('\n')}`).toBe(0);
     nodes.delete('node-e');
     await statusOf('node-e', inc, 'left');
     // The detector ended with the released lease: nothing can make the node suspect afterwards.
@@ -220,12 +218,16 @@ describe('membership with real node processes', () => {
       expect(inc).toBeGreaterThan(before.nodes[id]?.incarnation as number);
       await statusOf(id, inc, 'up');
     }
+    // The previous incarnation of every killed node is declared down: a restarted node's predecessor before
+    // it is let in; one not restarted by its lease and probe (slower on a busy machine, so waited for).
+    const wentDown = (t: MembershipState, id: string): boolean =>
+      t.transitions.some((x) => x.nodeId === id && x.incarnation === before.nodes[id]?.incarnation && x.to === 'down');
+    for (const id of restarted) expect(wentDown(await topology(), id)).toBe(true);
+    await waitFor(async () => {
+      const t = await topology();
+      return running.every(([id]) => wentDown(t, id));
+    }, { what: 'every killed incarnation declared down', intervalMs: 200, timeoutMs: 30_000 });
     const after = await topology();
-    // The previous incarnations of every killed node were declared down (fenced by their successors, or by their probe).
-    for (const [id] of running) {
-      const old = before.nodes[id]?.incarnation as number;
-      expect(after.transitions.some((t) => t.nodeId === id && t.incarnation === old && t.to === 'down')).toBe(true);
-    }
     // Nothing forgotten: every node known before is still known, the history only grew.
     for (const id of Object.keys(before.nodes)) expect(after.nodes[id]).toBeDefined();
     expect(after.seq).toBeGreaterThan(before.seq);
