@@ -60,6 +60,13 @@ export const ErrorCode = {
   /** An activity (or other operation) received input that fails its schema. */
   INVALID_INPUT: 'INVALID_INPUT',
   /**
+   * A node-local operation carried a fencing epoch older than the agent's current one (the agent moved
+   * after it was issued): refused by the node, or its result ignored by the agent. Terminal.
+   */
+  FENCED: 'FENCED',
+  /** A move of an agent was refused (another is under way, wrong target, not prepared …); the reason says why. */
+  MOVE_REFUSED: 'MOVE_REFUSED',
+  /**
    * The agent's action refused the signal on its merits (an action threw {@link refuse}): a node announcing
    * under a stale incarnation, a load report from an unknown node. Nothing changed; the reason is in the
    * agent's dead letters. Terminal: the same signal would be refused again.
@@ -92,6 +99,7 @@ const TERMINAL: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.DUPLICATE_SIGNAL,
   ErrorCode.AGENT_NOT_MOUNTED,
   ErrorCode.INVALID_INPUT,
+  ErrorCode.FENCED,
   ErrorCode.REFUSED,
   ErrorCode.INVALID_CONFIG,
   ErrorCode.TOOLCHAIN_MISSING,

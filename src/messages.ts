@@ -27,10 +27,53 @@ export const stopMessage = defineSignal<[{ reason?: string }?]>('jido.stop');
  * agent, before anything is written to history.
  */
 export const callUpdate = defineUpdate<unknown, [unknown]>('jido.call');
+/**
+ * The move protocol (used by the migration saga, `workflows/sagas/migration.ts`; see
+ * workflows/agent/moving.ts): prepare (hold new node-local work, answer once none is in flight), then
+ * commit (switch the home node under a new fencing epoch) or abort (resume where it was). Each request
+ * is answered with a {@link moveReplyMessage} signal to `replyTo`. A signal, not an update, so that it
+ * takes its turn in the agent's inbox behind the signals sent before it.
+ */
+export const moveMessage = defineSignal<[MoveRequest]>('jido.move');
+/** The agent's answer to a {@link moveMessage}, signalled to the requester's workflow. */
+export const moveReplyMessage = defineSignal<[MoveReply]>('jido.move.reply');
+/** Asks an agent homed on a node that restarted to mount itself again (hosted kinds; others ignore it). */
+export const remountMessage = defineSignal<[{ node: string }]>('jido.remount');
 /** The agent's current state. */
 export const stateQuery = defineQuery<unknown>('jido.state');
 /** Kind, home node, status, counters and dead letters. */
 export const infoQuery = defineQuery<AgentInfo>('jido.info');
+
+/** A step of the move protocol. `moveId` names one move (the saga's run); `replyTo` is a workflow id. */
+export type MoveRequest =
+  | { op: 'prepare'; moveId: string; replyTo: string; target: string; timeoutMs?: number }
+  | { op: 'commit'; moveId: string; replyTo: string; node: string; epoch: number }
+  | { op: 'abort'; moveId: string; replyTo: string; reason: string };
+
+/** The answer to a move step: where the agent is homed now, under which epoch. */
+export interface MoveReply {
+  moveId: string;
+  op: MoveRequest['op'];
+  ok: boolean;
+  /** Why the step was refused (`ok: false`). */
+  reason?: string;
+  agentId: string;
+  kind: string;
+  node: string;
+  epoch: number;
+  hosted: boolean;
+}
+
+/** A prepared move, carried across continue-as-new. */
+export interface PendingMove {
+  moveId: string;
+  replyTo: string;
+  target: string;
+  /** Workflow time (epoch ms) after which the agent gives up waiting for commit and resumes. */
+  deadline: number;
+  /** The prepare was answered. */
+  answered: boolean;
+}
 
 /** A signal the agent did not apply, and why. Bounded list, oldest dropped first. */
 export interface DeadLetter extends Rejection {
@@ -78,6 +121,8 @@ export interface CarriedOver {
   results?: CallResultEntry[];
   /** A hosted agent's mount had not finished: the next run mounts again. */
   mountPending?: boolean;
+  /** A move prepared and not yet committed or aborted. */
+  move?: PendingMove;
   stats: AgentStats;
 }
 
@@ -86,6 +131,11 @@ export interface AgentWorkflowInput {
   agentId: string;
   /** Home node: the agent's activities run on the task queue `node.<node>`. */
   node: string;
+  /**
+   * Fencing epoch of the home node (0 when never moved): it grows with every move, every node-local
+   * operation carries it, and a node refuses an operation carrying an epoch older than one it has seen.
+   */
+  epoch?: number;
   /** Initial state (first run) or carried state (after continue-as-new). Defaults to the kind's initial state. */
   state?: unknown;
   /** Per-agent overrides of the kind's options. */
@@ -114,6 +164,10 @@ export interface AgentInfo {
   agentId: string;
   kind: string;
   node: string;
+  /** Fencing epoch of the home node (see {@link AgentWorkflowInput.epoch}). */
+  epoch: number;
+  /** A move under way (prepared, not yet committed or aborted). */
+  move?: { moveId: string; target: string; quiesced: boolean };
   status: AgentStatus;
   signalsApplied: number;
   duplicatesIgnored: number;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, AgentHost } from '../activities/index.js';
+import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../activities/index.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
 import { CLUSTER_PRESETS } from '../src/cluster/presets.js';
 import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
@@ -59,7 +59,7 @@ const VERSION = '0.1.0';
 export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<NodeWorker> {
   installRuntime(log, config.METRICS_PORT);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const host = new AgentHost(config.NODE_ID);
+  const host = new AgentHost(config.NODE_ID, HOSTED_RUNTIMES);
   const identity = `${config.NODE_ID}@${os.hostname()}:${process.pid}`;
   const shutdownGraceTime = config.SHUTDOWN_GRACE_MS;
   const named = CLUSTER_PRESETS[config.CLUSTER_PRESET];

@@ -47,7 +47,7 @@ export const emitDirectiveSchema = z.strictObject({
  * and the cluster's sagas call them; an action's `run` directive naming one is refused before anything
  * is applied (./admission.ts), so no agent can unmount or overwrite another agent on its node.
  */
-export const NODE_INTERNAL_ACTIVITIES: readonly string[] = ['hostMount', 'hostCheckpoint', 'hostRestore', 'hostUnmount', 'hostList'];
+export const NODE_INTERNAL_ACTIVITIES: readonly string[] = ['hostMount', 'hostCheckpoint', 'hostRestore', 'hostUnmount', 'hostStatus', 'hostList'];
 
 /**
  * Run an activity on the agent's home node queue (`node.<nodeId>`). Its result comes back to the agent as

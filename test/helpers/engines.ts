@@ -15,7 +15,7 @@ import { temporal } from '@temporalio/proto';
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { createActivities, AgentHost } from '../../activities/index.js';
+import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../../activities/index.js';
 import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
 import { searchAttributeArgs } from '../../src/infra/dev-server.js';
@@ -187,7 +187,7 @@ export async function startNodeWorkers(
         }),
       ];
   for (const node of nodes) {
-    const host = new AgentHost(node);
+    const host = new AgentHost(node, HOSTED_RUNTIMES);
     hosts.set(node, host);
     workers.push(await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: { ...createActivities(host), ...testActivities }, shutdownGraceTime: '1s' }));
   }

@@ -17,7 +17,7 @@ import type { EffectQueue, QueuedEffect } from '../../src/agent/effect-queue.js'
 import { CARRY_BUDGET_BYTES, continueDecision, legacyContinueDecision, type ContinueDecision, type RunLimits, type RunUsage } from '../../src/agent/limits.js';
 import { carriedBytes } from '../../src/agent/json-size.js';
 import type { TimerEntry } from '../../src/agent/timer-table.js';
-import type { AgentStats, AgentWorkflowInput, CarriedOver, DeadLetter } from '../../src/messages.js';
+import type { AgentStats, AgentWorkflowInput, CarriedOver, DeadLetter, PendingMove } from '../../src/messages.js';
 import type { Signal } from '../../src/signal/index.js';
 
 /**
@@ -83,6 +83,10 @@ export interface CarriedParts {
   results: CallResultEntry[];
   mountPending: boolean;
   stats: AgentStats;
+  /** Home node and fencing epoch now. */
+  node: string;
+  epoch: number;
+  move: PendingMove | undefined;
 }
 
 /** The next run's input, measured (its size is kept in the next run's stats and shown by `jido.info`). */
@@ -97,7 +101,10 @@ export function carryInput(input: AgentWorkflowInput, parts: CarriedParts): Agen
     stats: { ...parts.stats, generation: parts.stats.generation + 1 },
   };
   if (parts.mountPending) carried.mountPending = true;
-  const next: AgentWorkflowInput = { agentId: input.agentId, node: input.node, state: parts.state, carried };
+  if (parts.move !== undefined) carried.move = parts.move;
+  // The home node and epoch as they are now (a move changes them), not as this run started.
+  const next: AgentWorkflowInput = { agentId: input.agentId, node: parts.node, state: parts.state, carried };
+  if (parts.epoch > 0) next.epoch = parts.epoch;
   if (input.limits !== undefined) next.limits = input.limits;
   const bytes = carriedBytes(next);
   carried.stats.carriedBytes = bytes;

@@ -41,7 +41,10 @@ export const RUN_DEFAULTS = {
 /** What the dispatcher needs from the agent it works for. */
 export interface EffectHost {
   readonly agentId: string;
-  readonly node: string;
+  /** The home node now (it changes when the agent moves). */
+  node(): string;
+  /** The fencing epoch now (it grows when the agent moves). */
+  epoch(): number;
   /** A complete signal from an outbound one (deterministic id, workflow time). */
   outbound(s: OutboundSignal): Signal;
   /** An internal delivery into the inbox (activity results). */
@@ -218,7 +221,7 @@ export class Effects {
 
   private run(d: RunDirective, done: () => void): void {
     const activities = proxyActivities<Record<string, (input: unknown) => Promise<unknown>>>({
-      taskQueue: nodeTaskQueue(this.host.node),
+      taskQueue: nodeTaskQueue(this.host.node()),
       startToCloseTimeout: d.startToCloseMs ?? RUN_DEFAULTS.startToCloseMs,
       scheduleToStartTimeout: d.scheduleToStartMs ?? RUN_DEFAULTS.scheduleToStartMs,
       retry: retryPolicy({ ...RUN_DEFAULTS.retry, ...d.retry }),
@@ -226,12 +229,26 @@ export class Effects {
       ...(d.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeout: d.heartbeatTimeoutMs }),
     });
     const fn = activities[d.activity] as (input: unknown) => Promise<unknown>;
+    const node = this.host.node();
+    const epoch = this.host.epoch();
+    // A result from the node the agent has since moved away from is not applied (fencing). A move waits
+    // for runs in flight, so only a failover — the agent re-homed while its old node still ran — gets here.
+    const fenced = (): boolean => {
+      if (this.host.epoch() === epoch) return false;
+      this.host.deadLetter(undefined, {
+        code: ErrorCode.FENCED,
+        message: `result of activity "${d.activity}" from node ${node} (epoch ${epoch}) ignored: the agent is homed on node ${this.host.node()} under epoch ${this.host.epoch()} now`,
+      });
+      return true;
+    };
     fn(d.input).then(
       (result) => {
+        if (fenced()) return done();
         this.host.deliver({ type: d.onResult, data: { result: (result ?? null) as JsonValue, input: d.input ?? null } });
         done();
       },
       (err: unknown) => {
+        if (fenced()) return done();
         this.host.deliver({ type: d.onError ?? `${d.onResult}.failed`, data: { error: activityError(err), input: d.input ?? null } });
         done();
       },
@@ -244,7 +261,7 @@ export class Effects {
       this.host.deadLetter(undefined, problem);
       return done();
     }
-    const node = d.node ?? this.host.node;
+    const node = d.node ?? this.host.node();
     const input: AgentWorkflowInput = d.state === undefined ? { agentId: d.agentId, node } : { agentId: d.agentId, node, state: d.state };
     if (d.signals !== undefined) input.signals = d.signals.map((s) => this.host.outbound(s));
     const started = startChild(d.agentKind, {

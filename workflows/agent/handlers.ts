@@ -16,7 +16,7 @@ import type { CallOutcome, CallResults } from '../../src/agent/call-results.js';
 import type { DedupeWindow } from '../../src/agent/dedupe-window.js';
 import type { AgentDefinition } from '../../src/agent/define-agent.js';
 import { ErrorCode } from '../../src/errors.js';
-import { callUpdate, infoQuery, signalMessage, signalsMessage, stateQuery, stopMessage, type AgentInfo } from '../../src/messages.js';
+import { callUpdate, infoQuery, moveMessage, remountMessage, signalMessage, signalsMessage, stateQuery, stopMessage, type AgentInfo } from '../../src/messages.js';
 import type { AgentStatus } from '../../src/search-attributes.js';
 import { safeParseSignal, type Signal } from '../../src/signal/index.js';
 import type { Inbox } from './inbox.js';
@@ -100,6 +100,14 @@ export function registerHandlers(rt: HandlerHost): void {
       return;
     }
     for (const raw of batch) accept(raw);
+  });
+  setHandler(moveMessage, (req) => {
+    rt.countSignal();
+    rt.inbox.push({ move: req });
+  });
+  setHandler(remountMessage, (req) => {
+    rt.countSignal();
+    rt.inbox.push({ remount: req });
   });
   setHandler(stopMessage, (req) => {
     rt.countSignal();

@@ -16,7 +16,9 @@ import { activityError } from './effects.js';
 /** What hosting needs from the agent. */
 export interface HostingHost {
   readonly agentId: string;
-  readonly node: string;
+  /** The home node now, and its fencing epoch (both change when the agent moves). */
+  node(): string;
+  epoch(): number;
   readonly kind: string;
   state(): unknown;
   deadLetter(raw: unknown, rejection: Rejection): void;
@@ -43,7 +45,7 @@ export class Hosting {
   /** The mount may wait a minute for a node that is starting; the unmount of a stopping agent is short. */
   private activities(kind: 'mount' | 'unmount'): HostActivities {
     return proxyActivities<HostActivities>({
-      taskQueue: nodeTaskQueue(this.host.node),
+      taskQueue: nodeTaskQueue(this.host.node()),
       startToCloseTimeout: kind === 'mount' ? '30s' : '10s',
       scheduleToStartTimeout: kind === 'mount' ? '60s' : '30s',
       // The node answers a hopeless request with a non-retryable failure; anything else gets a few tries.
@@ -56,8 +58,8 @@ export class Hosting {
     this.pending = true;
     const release = this.host.reserveActivity();
     this.activities('mount')
-      .hostMount({ agentId: this.host.agentId, kind: this.host.kind, state: this.host.state() })
-      .catch((err: unknown) => this.host.deadLetter(undefined, nodeProblem(this.host.node, 'mount', err)))
+      .hostMount({ agentId: this.host.agentId, kind: this.host.kind, state: this.host.state(), epoch: this.host.epoch() })
+      .catch((err: unknown) => this.host.deadLetter(undefined, nodeProblem(this.host.node(), 'mount', err)))
       .finally(() => {
         release();
         this.pending = false;
@@ -69,9 +71,9 @@ export class Hosting {
   async unmount(): Promise<void> {
     const release = this.host.reserveActivity();
     try {
-      await this.activities('unmount').hostUnmount({ agentId: this.host.agentId });
+      await this.activities('unmount').hostUnmount({ agentId: this.host.agentId, epoch: this.host.epoch() });
     } catch (err) {
-      this.host.deadLetter(undefined, nodeProblem(this.host.node, 'unmount', err));
+      this.host.deadLetter(undefined, nodeProblem(this.host.node(), 'unmount', err));
     } finally {
       release();
     }

@@ -21,8 +21,16 @@ export interface SignalEntry {
   reply?: CallReply;
 }
 
-/** What the inbox holds: signals, stop requests, and envelopes rejected on arrival (dead-lettered in turn). */
-export type InboxEntry = SignalEntry | { stop: { reason?: string } } | { rejected: unknown; rejection: Rejection };
+/**
+ * What the inbox holds: signals, stop requests, envelopes rejected on arrival (dead-lettered in turn), and
+ * the node-level requests `jido.move` and `jido.remount` (workflows/agent/moving.ts), in arrival order.
+ */
+export type InboxEntry =
+  | SignalEntry
+  | { stop: { reason?: string } }
+  | { rejected: unknown; rejection: Rejection }
+  | { move: unknown }
+  | { remount: unknown };
 
 export class Inbox {
   private readonly entries: Array<InboxEntry | undefined> = [];

@@ -38,6 +38,7 @@ import { Effects, describe } from './effects.js';
 import { failure, registerHandlers } from './handlers.js';
 import { Hosting } from './hosting.js';
 import { Inbox, type SignalEntry } from './inbox.js';
+import { Moving } from './moving.js';
 import { initialState } from './initial-state.js';
 import { settleStop } from './stop.js';
 import { kinds } from './kinds.js';
@@ -55,7 +56,9 @@ const size = carriedBytes;
 
 export class AgentRuntime<S> {
   readonly agentId: string;
-  readonly node: string;
+  /** Home node and fencing epoch: they change when the agent moves (./moving.ts). */
+  private node: string;
+  private epoch: number;
   readonly kind: string;
   readonly inbox = new Inbox();
   readonly seen: DedupeWindow;
@@ -66,6 +69,7 @@ export class AgentRuntime<S> {
   private readonly timers: Timers;
   private readonly effects: Effects;
   private readonly hosting: Hosting;
+  private readonly moving: Moving;
   private readonly stats: AgentStats;
   /** This run's use of its limits, and the continue-as-new decision they drive. */
   private readonly thisRun: RunBudget;
@@ -83,6 +87,7 @@ export class AgentRuntime<S> {
     this.v2 = patched(PATCH_RUNTIME_V2);
     this.agentId = input.agentId;
     this.node = input.node;
+    this.epoch = input.epoch ?? 0;
     this.kind = def.name;
     this.source = `/agent/${input.agentId}`;
     const carried = normaliseCarried(input.carried);
@@ -116,7 +121,8 @@ export class AgentRuntime<S> {
     this.effects = new Effects(
       {
         agentId: this.agentId,
-        node: this.node,
+        node: () => this.node,
+        epoch: () => this.epoch,
         outbound: (s) => this.outbound(s),
         deliver: (s) => this.deliver(s),
         deadLetter: (raw, r) => this.deadLetter(raw, r),
@@ -128,13 +134,29 @@ export class AgentRuntime<S> {
     );
     this.hosting = new Hosting({
       agentId: this.agentId,
-      node: this.node,
+      node: () => this.node,
+      epoch: () => this.epoch,
       kind: this.kind,
       state: () => this.currentState,
       deadLetter: (raw, r) => this.deadLetter(raw, r),
       reserveActivity: () => this.effects.queue.reserveActivity(),
       mounted: () => this.effects.mounted(),
     });
+    this.moving = new Moving(
+      {
+        agentId: this.agentId,
+        kind: this.kind,
+        hosted: def.options.hosted,
+        node: () => this.node,
+        epoch: () => this.epoch,
+        status: () => this.agentStatus,
+        quiet: () => !this.hosting.pending && this.effects.queue.inFlight().activities === 0,
+        rehome: (node, epoch) => this.rehome(node, epoch),
+        release: () => this.effects.mounted(),
+        deadLetter: (raw, r) => this.deadLetter(raw, r),
+      },
+      carried?.move,
+    );
     // Carried timers are armed before anything else, as runs before `runtime-v2` did.
     this.timers = new Timers(!this.v2, size, carried?.timers ?? [], (due) => this.fire(due));
     for (const raw of startSignals) {
@@ -147,7 +169,12 @@ export class AgentRuntime<S> {
   async run(): Promise<AgentResult> {
     this.startup();
     for (;;) {
-      await condition(() => this.inbox.size > 0 || this.decision() !== undefined);
+      const wake = (): boolean => this.inbox.size > 0 || this.decision() !== undefined || this.moving.due(Date.now());
+      // A prepared move wakes the loop when it expires (a timer only while a move is under way).
+      const moveMs = this.moving.sleepMs(Date.now());
+      if (moveMs === undefined) await condition(wake);
+      else await condition(wake, moveMs);
+      this.moving.step(Date.now());
       this.drain();
       if (this.agentStatus === 'stopping') return this.finish();
       const decision = this.decision();
@@ -172,6 +199,9 @@ export class AgentRuntime<S> {
           results: this.results.toJSON(),
           mountPending: this.hosting.pending,
           stats: this.stats,
+          node: this.node,
+          epoch: this.epoch,
+          move: this.moving.pending,
         }),
       );
     }
@@ -185,6 +215,7 @@ export class AgentRuntime<S> {
       agentId: this.agentId,
       kind: this.kind,
       node: this.node,
+      epoch: this.epoch,
       status: this.agentStatus,
       signalsApplied: this.stats.signalsApplied,
       duplicatesIgnored: this.stats.duplicatesIgnored,
@@ -198,6 +229,8 @@ export class AgentRuntime<S> {
       budget: { pool: this.pool, state: this.stateBytes, timers: this.timers.bytes, effects: this.effects.queue.bytes, maxState: this.def.options.maxStateBytes },
       run: { signals: this.thisRun.signals, updates: this.thisRun.updates, historyLength: workflowInfo().historyLength },
     };
+    const move = this.moving.pending;
+    if (move !== undefined) info.move = { moveId: move.moveId, target: move.target, quiesced: move.answered };
     const next = this.timers.table.peek();
     if (next !== undefined) info.nextTimerAt = new Date(next.at).toISOString();
     if (this.stats.lastSignalId !== undefined) info.lastSignalId = this.stats.lastSignalId;
@@ -213,6 +246,8 @@ export class AgentRuntime<S> {
     for (let entry = this.inbox.shift(); entry !== undefined; entry = this.inbox.shift()) {
       if ('signal' in entry) this.apply(entry);
       else if ('stop' in entry) this.requestStop(entry.stop.reason);
+      else if ('move' in entry) this.moving.handle(entry.move, Date.now());
+      else if ('remount' in entry) this.remount(entry.remount);
       else this.deadLetter(entry.rejected, entry.rejection);
     }
     this.timers.rearm();
@@ -337,7 +372,8 @@ export class AgentRuntime<S> {
     // Runs before `runtime-v2` kept emits and spawns going while draining and held only runs back.
     const draining = this.thisRun.draining === undefined ? false : this.v2 ? 'holdAll' : 'holdRuns';
     // Patched: histories recorded before runs waited for the mount started them at once (replay-safe).
-    const mountPending = this.hosting.pending && (this.v2 || patched(PATCH_RUNS_WAIT_FOR_MOUNT));
+    // Runs also wait while a move is prepared (their node is about to change).
+    const mountPending = (this.hosting.pending && (this.v2 || patched(PATCH_RUNS_WAIT_FOR_MOUNT))) || this.moving.holding;
     return { draining, mountPending, legacy: !this.v2 };
   }
 
@@ -362,8 +398,28 @@ export class AgentRuntime<S> {
     this.effects.pump();
   }
 
+  /** A committed move: the new home node and epoch, visible as `AgentNode` at once. */
+  private rehome(node: string, epoch: number): void {
+    this.node = node;
+    this.epoch = epoch;
+    upsertSearchAttributes([{ key: AgentNodeKey, value: node }]);
+  }
+
+  /**
+   * `jido.remount` from a node that restarted and lost what it held in memory: a hosted agent homed there
+   * mounts itself again (from its state). Anything else — not hosted, homed elsewhere, stopping, a mount
+   * or a move under way — ignores it.
+   */
+  private remount(raw: unknown): void {
+    const node = (raw as { node?: unknown } | null)?.node;
+    if (!this.def.options.hosted || node !== this.node || this.agentStatus !== 'running' || this.hosting.pending || this.moving.holding) return;
+    log.info('remounting on its node', { agentId: this.agentId, node });
+    this.hosting.mount();
+  }
+
   private requestStop(reason: string | undefined): void {
     if (this.agentStatus !== 'running') return;
+    this.moving.cancel(`agent "${this.agentId}" is stopping`);
     this.agentStatus = 'stopping';
     this.stopReason = reason;
     if (this.v2) {
