@@ -26,6 +26,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { AgentHost, LeaseHolder } from '../activities/index.js';
 import { agentWorkflowId } from '../src/agent/agent-id.js';
+import { remountMessage } from '../src/messages.js';
+import { AgentNodeKey } from '../src/search-attributes.js';
 import { AgentClient } from '../src/client/index.js';
 import {
   CLUSTER_IDS,
@@ -340,6 +342,7 @@ export class NodeMember implements LeaseHolder {
         this.o.log.info({ node: this.nodeId, incarnation, status: reply.status, reportEveryMs: reply.reportIntervalMs, liveNodes: reply.liveNodes }, 'joined the cluster');
         this.o.onJoined?.(incarnation);
         this.scheduleReport(0);
+        void this.track(this.remountHomed());
         return;
       } catch (err) {
         this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'announcement not accepted yet; retrying');
@@ -455,6 +458,36 @@ export class NodeMember implements LeaseHolder {
       }
     } finally {
       this.verdictPending = false;
+    }
+  }
+
+  /**
+   * After joining: every agent still homed on this node (by `AgentNode`) is asked to mount itself again
+   * (`jido.remount`). A restarted process holds nothing in memory, and a fenced one unmounted everything;
+   * hosted agents remount from their state, the others ignore it. At most 16 signals in flight.
+   */
+  private async remountHomed(): Promise<void> {
+    const query = `${AgentNodeKey.name} = '${this.nodeId}' AND ExecutionStatus = 'Running'`;
+    let sent = 0;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for await (const wf of this.o.client.workflow.list({ query })) {
+        if (this.leaving) break;
+        const p: Promise<void> = this.o.client.workflow
+          .getHandle(wf.workflowId)
+          .signal(remountMessage, { node: this.nodeId })
+          .then(
+            () => void sent++,
+            () => undefined, // it ended meanwhile
+          )
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= 16) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (sent > 0) this.o.log.info({ node: this.nodeId, agents: sent }, 'asked the agents homed here to remount');
+    } catch (err) {
+      this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'could not list the agents homed here to remount them');
     }
   }
 

@@ -1,0 +1,138 @@
+/**
+ * Live migration between real node processes on the dev server: a hosted agent with node-local state
+ * (the `memo` example: a cache in the node's memory) moves while signals keep arriving; a target killed
+ * with `kill -9` leaves the agent whole on its source; a node that restarts re-mounts the agents homed
+ * on it. The node-local cache is observed through the agent: a key cached on the source is a `hit` on
+ * the target.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { AgentClient } from '../../src/client/agent-client.js';
+import { CLUSTER_KINDS } from '../../src/cluster/index.js';
+import { memoAgent, type MemoState } from '../../src/examples/index.js';
+import { ErrorCode } from '../../src/errors.js';
+import { spawnNodeProcess, type NodeProcess } from '../../src/infra/node-process.js';
+import { waitFor } from '../../src/infra/wait.js';
+import { migrationProgressQuery, migrationWorkflowId, type MigrationInput, type MigrationResult } from '../../src/saga/migration.js';
+import { createDevServerEnv, freshId, workflowBundle } from '../helpers/engines.js';
+
+let env: TestWorkflowEnvironment;
+let agents: AgentClient;
+const nodes = new Map<string, NodeProcess>();
+const taskQueue = freshId('agents');
+
+async function start(nodeId: string): Promise<NodeProcess> {
+  const n = await spawnNodeProcess({ nodeId, address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn', env: { CLUSTER_PRESET: 'development' } });
+  nodes.set(nodeId, n);
+  await n.joined();
+  return n;
+}
+
+function migration(input: MigrationInput) {
+  return env.client.workflow.start('migration', { workflowId: migrationWorkflowId(input.agentId), taskQueue, args: [{ nodeTimeoutMs: 3_000, ...input }] });
+}
+
+/** Waits until the agent has applied `n` signals and has no effect under way. */
+async function settled(agentId: string, n: number): Promise<void> {
+  await waitFor(
+    async () => {
+      const info = await agents.info(agentId);
+      return info.signalsApplied >= n && info.pendingEffects === 0 && info.queuedEffects === 0 && info.inbox === 0;
+    },
+    { what: `${agentId} applied ${n} signals`, intervalMs: 100 },
+  );
+}
+
+beforeAll(async () => {
+  env = await createDevServerEnv();
+  agents = new AgentClient({ client: env.client, kinds: [...CLUSTER_KINDS, memoAgent], taskQueue });
+  await Promise.all(['node-a', 'node-b', 'node-c'].map(start));
+});
+
+afterAll(async () => {
+  await Promise.all([...nodes.values()].map((n) => n.stop(5_000)));
+  await env?.teardown();
+});
+
+describe('live migration with real node processes', () => {
+  it('moves a hosted agent and its node-local cache while signals keep arriving: each applied once', async () => {
+    const id = freshId('memo');
+    await agents.startAgent(memoAgent, id, { node: 'node-a' });
+    await agents.send(id, { type: 'memo.get', data: { key: 'warm' } });
+    await settled(id, 2);
+    const handle = await migration({ agentId: id, to: 'node-b', reason: 'test' });
+    const sends = Array.from({ length: 30 }, (_, i) => agents.send(id, { type: 'memo.get', data: { key: `k${i % 3}` } }));
+    const result = (await handle.result()) as MigrationResult;
+    await Promise.all(sends);
+    expect(result).toMatchObject({ from: 'node-a', to: 'node-b', epoch: 1 });
+    await settled(id, 62);
+    const info = await agents.info(id);
+    expect(info).toMatchObject({ node: 'node-b', epoch: 1, signalsApplied: 62, deadLetters: [] });
+    // 31 lookups, each applied once: warm, k0, k1, k2 missed once each (k* on whichever node ran them first).
+    const state = await agents.state<MemoState>(id);
+    expect(state.hits + state.misses).toBe(31);
+    expect(state.failures).toBe(0);
+    // The cache moved: `warm`, computed on node-a before the move, is a hit on node-b.
+    const before = state.hits;
+    await agents.send(id, { type: 'memo.get', data: { key: 'warm' } });
+    await settled(id, 64);
+    expect(await agents.state<MemoState>(id)).toMatchObject({ hits: before + 1, lastNode: 'node-b' });
+    // `AgentNode` says where it lives now (visibility is eventually consistent).
+    await waitFor(async () => (await env.client.workflow.count(`WorkflowId = 'agent/${id}' AND AgentNode = 'node-b'`)).count === 1, { what: 'AgentNode = node-b', intervalMs: 200 });
+  });
+
+  it('a target killed with kill -9 leaves the agent whole on its source', async () => {
+    const id = freshId('memo');
+    await agents.startAgent(memoAgent, id, { node: 'node-a' });
+    await agents.send(id, { type: 'memo.get', data: { key: 'kept' } });
+    await settled(id, 2);
+    // Killed as the migration starts (before it, so that the kill lands before the restore step: a
+    // migration that completed first would be failover's business, not this test's).
+    nodes.get('node-c')?.process.kill('SIGKILL');
+    nodes.delete('node-c');
+    const handle = await migration({ agentId: id, to: 'node-c' });
+    const failed = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect((failed as WorkflowFailedError).cause?.message).toMatch(/restore: node node-c/);
+    const progress = await handle.query(migrationProgressQuery);
+    expect(progress.steps.filter((s) => s.step === 'compensate').at(-1)).toMatchObject({ status: 'compensated', detail: 'agent resumes on node-a' });
+    const info = await agents.info(id);
+    expect(info).toMatchObject({ node: 'node-a', epoch: 0 });
+    expect(info.move).toBeUndefined();
+    // Still mounted on node-a with its cache.
+    await agents.send(id, { type: 'memo.get', data: { key: 'kept' } });
+    await settled(id, 4);
+    expect(await agents.state<MemoState>(id)).toMatchObject({ hits: 1, misses: 1, failures: 0, lastNode: 'node-a' });
+  });
+
+  it('a node that restarts re-mounts the hosted agents homed on it', async () => {
+    const id = freshId('memo');
+    await agents.startAgent(memoAgent, id, { node: 'node-a' });
+    await agents.send(id, { type: 'memo.get', data: { key: 'lost' } });
+    await settled(id, 2);
+    nodes.get('node-a')?.process.kill('SIGKILL');
+    nodes.delete('node-a');
+    await start('node-a');
+    // The restarted node asks its agents to remount; a lookup then finds it mounted (its cache empty:
+    // it was only ever in the old process's memory). A lookup racing the remount fails cleanly
+    // (AGENT_NOT_MOUNTED) and is counted; the next one succeeds.
+    await waitFor(
+      async () => {
+        const s = await agents.state<MemoState>(id);
+        const n = (await agents.info(id)).signalsApplied;
+        await agents.send(id, { type: 'memo.get', data: { key: 'lost' } });
+        await settled(id, n + 2); // the lookup, then its result (or its failure)
+        const after = await agents.state<MemoState>(id);
+        return after.misses > s.misses;
+      },
+      { what: 'a lookup answered by the restarted node', intervalMs: 500, timeoutMs: 30_000 },
+    );
+    const state = await agents.state<MemoState>(id);
+    expect(state).toMatchObject({ hits: 0, misses: 2, lastNode: 'node-a' });
+    if (state.failures > 0) expect(state.lastError).toMatch(new RegExp(ErrorCode.AGENT_NOT_MOUNTED + '|not mounted'));
+  });
+});
