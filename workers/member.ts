@@ -37,6 +37,8 @@ import {
   isLive,
   LEASE_ACTIVITY,
   membershipConfig,
+  migrationManagerAgent,
+  MIGRATION_MANAGER_INITIAL,
   nodeDiscoveryAgent,
   nodeLoadSchema,
   nodeSource,
@@ -46,6 +48,7 @@ import {
   type ClusterPreset,
   type DetectorConfig,
   type MembershipState,
+  type MigrationManagerState,
   type NodeAnnouncement,
   type NodeLoad,
 } from '../src/cluster/index.js';
@@ -268,7 +271,12 @@ export class NodeMember implements LeaseHolder {
     const { preset, nodeId } = this.o;
     await this.agents.startAgent(nodeDiscoveryAgent, CLUSTER_IDS.nodeDiscovery, { node: nodeId, state: { ...nodeDiscoveryAgent.initialState, config: membershipConfig(preset) } });
     await this.agents.startAgent(healthMonitorAgent, CLUSTER_IDS.healthMonitor, { node: nodeId, state: { ...healthMonitorAgent.initialState, config: healthConfig(preset) } });
-    await this.agents.subscribe(CLUSTER_IDS.membershipTopic, CLUSTER_IDS.healthMonitor);
+    // The migration manager learns nodes from the membership topic, seeded with the topology of now.
+    const known = await this.agents.state<MembershipState>(CLUSTER_IDS.nodeDiscovery).catch(() => undefined);
+    const nodes: MigrationManagerState['nodes'] = {};
+    for (const [id, r] of Object.entries(known?.nodes ?? {})) nodes[id] = { incarnation: r.incarnation, status: r.status };
+    await this.agents.startAgent(migrationManagerAgent, CLUSTER_IDS.migrationManager, { node: nodeId, state: { ...MIGRATION_MANAGER_INITIAL, nodes } });
+    await this.agents.subscribe(CLUSTER_IDS.membershipTopic, [CLUSTER_IDS.healthMonitor, CLUSTER_IDS.migrationManager]);
     try {
       await this.o.client.workflow.start('topic', {
         workflowId: topicWorkflowId(CLUSTER_IDS.healthTopic),

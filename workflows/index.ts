@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { failureDetectorAgent, healthMonitorAgent, nodeDiscoveryAgent } from '../src/cluster/index.js';
+import { failureDetectorAgent, healthMonitorAgent, migrationManagerAgent, nodeDiscoveryAgent } from '../src/cluster/index.js';
 import { accumulatorAgent, memoAgent, probeAgent } from '../src/examples/index.js';
 import { agentWorkflow } from './agent/index.js';
 
@@ -15,4 +15,5 @@ export const memo = agentWorkflow(memoAgent);
 export const nodeDiscovery = agentWorkflow(nodeDiscoveryAgent);
 export const healthMonitor = agentWorkflow(healthMonitorAgent);
 export const failureDetector = agentWorkflow(failureDetectorAgent);
+export const migrationManager = agentWorkflow(migrationManagerAgent);
 export { migration } from './sagas/migration.js';

@@ -17,7 +17,8 @@ import { createSignal } from '../signal/index.js';
 import { ID_CHARS, MAX_AGENT_ID_BYTES, utf8Length } from './agent-id.js';
 import type { Rejection } from './apply.js';
 import type { AgentDefinition } from './define-agent.js';
-import { NODE_INTERNAL_ACTIVITIES, type Directive, type OutboundSignal } from './directives.js';
+import { NODE_INTERNAL_ACTIVITIES, SAGA_TYPES, type Directive, type OutboundSignal } from './directives.js';
+import { TEMPORAL_MAX_ID_BYTES } from './agent-id.js';
 
 /** Longest node name and activity name (they become task queue names and activity types). */
 export const MAX_NAME_BYTES = 255;
@@ -58,6 +59,9 @@ function problem(d: Directive, kind: (name: string) => AgentDefinition | undefin
       if (name !== undefined) return name;
       return d.state !== undefined && !def.state.safeParse(d.state).success ? `the state of ${d.agentKind} "${d.agentId}" fails its schema` : undefined;
     }
+    case 'saga':
+      if (!SAGA_TYPES.includes(d.sagaType)) return `unknown saga type "${d.sagaType}" (one of ${SAGA_TYPES.join(', ')})`;
+      return badName('saga workflow id', d.workflowId, TEMPORAL_MAX_ID_BYTES);
     case 'stop':
       return undefined;
   }

@@ -95,6 +95,24 @@ export const spawnDirectiveSchema = z.strictObject({
   signals: z.array(outboundSignalSchema).min(1).max(MAX_SPAWN_SIGNALS).optional(),
 });
 
+/**
+ * Start a saga: a cluster workflow of a registered type ({@link SAGA_TYPES}) under a fixed workflow id, as
+ * an abandoned child (it outlives the agent). The id makes it exclusive: while one runs under it, the start
+ * fails, and the agent hears so as `onError` with data `{ workflowId, error }` (when asked).
+ */
+export const sagaDirectiveSchema = z.strictObject({
+  kind: z.literal('saga'),
+  sagaType: z.string().min(1),
+  workflowId: z.string().min(1),
+  input: jsonValueSchema,
+  onError: signalType.optional(),
+  /** One line for the Web UI. */
+  summary: z.string().max(200).optional(),
+});
+
+/** The saga workflow types a `saga` directive may start (workflows/sagas/). */
+export const SAGA_TYPES: readonly string[] = ['migration'];
+
 /** Stop this agent once the signals already accepted have been applied. */
 export const stopDirectiveSchema = z.strictObject({
   kind: z.literal('stop'),
@@ -106,6 +124,7 @@ export const directiveSchema = z.discriminatedUnion('kind', [
   runDirectiveSchema,
   scheduleDirectiveSchema,
   spawnDirectiveSchema,
+  sagaDirectiveSchema,
   stopDirectiveSchema,
 ]);
 
@@ -113,6 +132,7 @@ export type EmitDirective = z.infer<typeof emitDirectiveSchema>;
 export type RunDirective = z.infer<typeof runDirectiveSchema>;
 export type ScheduleDirective = z.infer<typeof scheduleDirectiveSchema>;
 export type SpawnDirective = z.infer<typeof spawnDirectiveSchema>;
+export type SagaDirective = z.infer<typeof sagaDirectiveSchema>;
 export type StopDirective = z.infer<typeof stopDirectiveSchema>;
 export type Directive = z.infer<typeof directiveSchema>;
 
@@ -132,6 +152,10 @@ export function schedule(delayMs: number, signal: OutboundSignal): ScheduleDirec
 
 export function spawn(spec: Omit<SpawnDirective, 'kind'>): SpawnDirective {
   return { kind: 'spawn', ...spec };
+}
+
+export function saga(spec: Omit<SagaDirective, 'kind'>): SagaDirective {
+  return { kind: 'saga', ...spec };
 }
 
 export function stop(reason?: string): StopDirective {

@@ -17,11 +17,11 @@
  *
  * @module
  */
-import type { EmitDirective, RunDirective, SpawnDirective } from './directives.js';
+import type { EmitDirective, RunDirective, SagaDirective, SpawnDirective } from './directives.js';
 import { CHILDREN_PER_RUN, EFFECTS_IN_FLIGHT } from './limits.js';
 
 /** A queued effect: the directive as the action returned it (ids and times are filled in when it starts). */
-export type QueuedEffect = EmitDirective | RunDirective | SpawnDirective;
+export type QueuedEffect = EmitDirective | RunDirective | SpawnDirective | SagaDirective;
 
 /** Most emits coalesced into one batch to one agent: count and JSON bytes. */
 export const EMIT_BATCH = { count: 500, bytes: 256 * 1024 } as const;
@@ -145,7 +145,7 @@ export class EffectQueue {
     if (mode.draining === 'holdAll') return { step: 'wait', reason: 'draining' };
     if (kind === 'run' && mode.draining === 'holdRuns') return { step: 'defer', entry: this.shift() };
     if (kind === 'run' && mode.mountPending) return { step: 'await-mount', entry: this.shift() };
-    if (!mode.legacy && kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN) return { step: 'wait', reason: 'child-budget' };
+    if (!mode.legacy && (kind === 'spawn' || kind === 'saga') && this.childrenThisRun >= CHILDREN_PER_RUN) return { step: 'wait', reason: 'child-budget' };
     const cls = effectClass(entry.effect);
     if (!mode.legacy && this.flying[cls] >= EFFECTS_IN_FLIGHT[cls]) return { step: 'wait', reason: 'cap' };
     this.shift();
@@ -172,7 +172,7 @@ export class EffectQueue {
   /** The head is a spawn that must wait for the next run (this run's child budget is spent). */
   get childBudgetSpent(): boolean {
     const entry = this.peek();
-    return entry !== undefined && entry.effect.kind === 'spawn' && this.childrenThisRun >= CHILDREN_PER_RUN;
+    return entry !== undefined && (entry.effect.kind === 'spawn' || entry.effect.kind === 'saga') && this.childrenThisRun >= CHILDREN_PER_RUN;
   }
 
   /** Marks entries started together (one batch) as in flight: they hold one slot of their kind until {@link finished}. */

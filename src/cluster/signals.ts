@@ -149,6 +149,10 @@ const constraintsSchema = z.strictObject({
 });
 const moveSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema });
 
+export const migrationRequestedSchema = z.strictObject({ agentId: agentIdSchema, node: nodeIdSchema.optional(), reason: reason.optional() });
+export const migrationCompletedSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, epoch: z.number().int().nonnegative() });
+export const migrationFailedSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, step: name, reason });
+
 // ---- the catalogue ------------------------------------------------------------------------------------------
 
 export interface CatalogueEntry {
@@ -170,6 +174,7 @@ const reserved = (issue: string, e: Omit<CatalogueEntry, 'status' | 'issue'>): C
 const MEMBER = 'cluster/node-discovery';
 const HEALTH = 'cluster/health-monitor';
 const DETECTOR = 'cluster/failure-detector/<node>/<incarnation>';
+const MIGRATION = 'cluster/migration-manager';
 
 /** Every `cluster.*` and `variable.*` signal type, with its data schema. */
 export const CLUSTER_SIGNALS = {
@@ -300,26 +305,33 @@ export const CLUSTER_SIGNALS = {
     to: 'cluster/migration-manager',
     seed: ['rebalancing_request (result)'],
   }),
-  'cluster.migration.requested': reserved('migration (#9)', {
-    schema: z.strictObject({ agentId: agentIdSchema, to: nodeIdSchema.optional(), reason }),
-    description: 'move one agent (to a node, or wherever placement says)',
-    from: 'operator, cluster/load-balancer',
-    to: 'cluster/migration-manager',
+  'cluster.migration.requested': live({
+    schema: migrationRequestedSchema,
+    description: 'move one agent to `node` (a call: answered `{ workflowId, agentId, to }` once its saga is started, or refused with the reason)',
+    from: 'operator, client, cluster/load-balancer',
+    to: MIGRATION,
     seed: ['agent_migration_request'],
   }),
-  'cluster.migration.completed': reserved('migration (#9)', {
-    schema: z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, epoch: z.number().int().nonnegative() }),
+  'cluster.migration.completed': live({
+    schema: migrationCompletedSchema,
     description: 'the agent is homed on its new node under a new fencing epoch',
     from: 'migration/<agentId>',
-    to: 'cluster/migration-manager',
+    to: MIGRATION,
     seed: ['agent_status_update (migrated)'],
   }),
-  'cluster.migration.failed': reserved('migration (#9)', {
-    schema: z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, step: name, reason }),
+  'cluster.migration.failed': live({
+    schema: migrationFailedSchema,
     description: 'the saga compensated: the agent stays on its source node',
     from: 'migration/<agentId>',
-    to: 'cluster/migration-manager',
+    to: MIGRATION,
     seed: ['agent_status_update (rolled back)'],
+  }),
+  'cluster.migration.unstarted': live({
+    schema: z.strictObject({ workflowId: z.string(), error: z.string() }),
+    description: 'a migration saga the manager asked for did not start (one was running under its id already)',
+    from: `the runtime, to ${MIGRATION} itself`,
+    to: MIGRATION,
+    seed: [],
   }),
   'cluster.partition.detected': reserved('partitions (#10)', {
     schema: z.strictObject({ partitionId: agentIdSchema, reachable: z.array(nodeIdSchema).max(1024), unreachable: z.array(nodeIdSchema).max(1024), strategy: z.enum(['quorum_based', 'automatic_recovery', 'manual_intervention', 'graceful_degradation']), at: epochMs }),
@@ -388,6 +400,7 @@ export function nodeSource(nodeId: string): string {
 export const CLUSTER_IDS = {
   nodeDiscovery: MEMBER,
   healthMonitor: HEALTH,
+  migrationManager: MIGRATION,
   /** The failure detector of one node incarnation. */
   detector: (nodeId: string, incarnation: number): string => `cluster/failure-detector/${nodeId}/${incarnation}`,
   membershipTopic: 'cluster.membership',

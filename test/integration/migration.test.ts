@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { AgentClient } from '../../src/client/agent-client.js';
-import { CLUSTER_KINDS } from '../../src/cluster/index.js';
+import { CLUSTER_IDS, CLUSTER_KINDS, type MigrationManagerState } from '../../src/cluster/index.js';
 import { memoAgent, type MemoState } from '../../src/examples/index.js';
 import { ErrorCode } from '../../src/errors.js';
 import { spawnNodeProcess, type NodeProcess } from '../../src/infra/node-process.js';
@@ -134,5 +134,36 @@ describe('live migration with real node processes', () => {
     const state = await agents.state<MemoState>(id);
     expect(state).toMatchObject({ hits: 0, misses: 2, lastNode: 'node-a' });
     if (state.failures > 0) expect(state.lastError).toMatch(new RegExp(ErrorCode.AGENT_NOT_MOUNTED + '|not mounted'));
+  });
+
+  it('the migration manager: of 50 concurrent requests for one agent exactly one runs; bad targets are refused; outcomes are kept', async () => {
+    const id = freshId('memo');
+    await agents.startAgent(memoAgent, id, { node: 'node-b' });
+    const request = (data: { [k: string]: string }) => agents.call(CLUSTER_IDS.migrationManager, { type: 'cluster.migration.requested', data });
+    // Bad input first: nothing starts.
+    await expect(request({ agentId: id, node: 'node-zz' })).rejects.toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/unknown node "node-zz"/) });
+    // A node that is down: node-d joins, is killed, and the manager hears of it from the membership topic.
+    const d = await start('node-d');
+    d.process.kill('SIGKILL');
+    nodes.delete('node-d');
+    await waitFor(async () => (await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager)).nodes['node-d']?.status === 'down', { what: 'node-d down', intervalMs: 200 });
+    await expect(request({ agentId: id, node: 'node-d' })).rejects.toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/node "node-d" is down/) });
+    await expect(request({ agentId: id })).rejects.toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/no target node/) });
+    await expect(request({ agentId: id, node: 'Not A Node' })).rejects.toMatchObject({ message: expect.stringMatching(/node id/) });
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => request({ agentId: id, node: 'node-a', reason: 'fifty at once' })));
+    const accepted = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]).toMatchObject({ value: { workflowId: `migration/${id}`, agentId: id, to: 'node-a' } });
+    expect(refused).toHaveLength(49);
+    // Refused while it runs, or (a request the client retried past Temporal's 10 calls in flight, arriving
+    // after the move) by the cooldown.
+    for (const r of refused) expect(r.reason).toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/already running|cooldown/) });
+    expect(refused.some((r) => /already running/.test((r.reason as Error).message))).toBe(true);
+    expect(await env.client.workflow.getHandle(`migration/${id}`).result()).toMatchObject({ from: 'node-b', to: 'node-a', epoch: 1 });
+    await waitFor(async () => (await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager)).running[id] === undefined, { what: 'the outcome reported', intervalMs: 100 });
+    const manager = await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager);
+    expect(manager.recent.filter((r) => r.agentId === id)).toEqual([expect.objectContaining({ outcome: 'completed', from: 'node-b', to: 'node-a', epoch: 1 })]);
+    expect((await agents.info(id)).node).toBe('node-a');
   });
 });

@@ -20,7 +20,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Rejection } from '../../src/agent/apply.js';
 import { agentWorkflowId, nodeTaskQueue } from '../../src/agent/agent-id.js';
-import type { EmitDirective, OutboundSignal, RunDirective, SpawnDirective } from '../../src/agent/directives.js';
+import type { EmitDirective, OutboundSignal, RunDirective, SagaDirective, SpawnDirective } from '../../src/agent/directives.js';
 import { EffectQueue, type DispatchMode, type EffectEntry, type QueuedEffect } from '../../src/agent/effect-queue.js';
 import { ErrorCode } from '../../src/errors.js';
 import { signalMessage, signalsMessage, type AgentWorkflowInput } from '../../src/messages.js';
@@ -192,6 +192,7 @@ export class Effects {
     const e = (entries[0] as EffectEntry).effect;
     if (e.kind === 'emit') this.emit(entries.map((x) => x.effect as EmitDirective), done);
     else if (e.kind === 'run') this.run(e, done);
+    else if (e.kind === 'saga') this.saga(e, done);
     else this.spawn(e, done);
   }
 
@@ -253,6 +254,23 @@ export class Effects {
         done();
       },
     );
+  }
+
+  /** Starts a saga as an abandoned child; one already running under its id is reported as `onError`. */
+  private saga(d: SagaDirective, done: () => void): void {
+    const started = startChild(d.sagaType, {
+      workflowId: d.workflowId,
+      args: [d.input],
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      staticSummary: d.summary ?? `${d.sagaType} (started by ${this.host.agentId})`,
+    });
+    started.then(done, (err: unknown) => {
+      const error = err instanceof WorkflowExecutionAlreadyStartedError ? `a ${d.sagaType} is already running as ${d.workflowId}` : describe(err);
+      if (d.onError !== undefined) this.host.deliver({ type: d.onError, data: { workflowId: d.workflowId, error } });
+      else this.host.deadLetter(undefined, { code: ErrorCode.ACTION_FAILED, message: `saga ${d.workflowId} did not start: ${error}` });
+      done();
+    });
   }
 
   private spawn(d: SpawnDirective, done: () => void): void {

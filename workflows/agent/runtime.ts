@@ -344,6 +344,7 @@ export class AgentRuntime<S> {
         case 'emit':
         case 'run':
         case 'spawn':
+        case 'saga':
           return this.effects.add(d as QueuedEffect, bytes);
         case 'schedule':
           // A run recorded before `runtime-v2` made the signal here, refusing the timer if it was invalid

@@ -35,6 +35,7 @@ function effectName(e: QueuedEffect): string {
 }
 
 function describeEffect(e: QueuedEffect): string {
+  if (e.kind === 'saga') return `start of saga ${e.workflowId}`;
   return e.kind === 'spawn' ? `spawn of ${e.agentKind} "${e.agentId}"` : e.kind === 'emit' ? `emit of "${e.signal.type}"` : effectName(e);
 }
 
