@@ -1,0 +1,147 @@
+/**
+ * The node-local agent host's fencing epochs and node-local runtimes, and the migration manager agent
+ * applied through `applySignal`. Pure: no server.
+ */
+import { describe, expect, it } from 'vitest';
+import { AgentHost, type HostedRuntime } from '../../activities/host/agent-host.js';
+import { memoRuntime, type MemoCache } from '../../activities/examples/memo.js';
+import { applySignal, type Applied } from '../../src/agent/apply.js';
+import { checkDirectives } from '../../src/agent/admission.js';
+import { saga } from '../../src/agent/directives.js';
+import { MIGRATION_MANAGER_INITIAL, migrationManagerAgent, type MigrationManagerState } from '../../src/cluster/index.js';
+import { ErrorCode } from '../../src/errors.js';
+import { createSignal } from '../../src/signal/index.js';
+
+describe('agent host: fencing epochs', () => {
+  it('refuses any operation older than the newest epoch it has seen for the agent, also after unmounting it', () => {
+    const host = new AgentHost('node-a');
+    host.mount('x', 'k', { v: 1 }, 0);
+    expect(host.checkpoint('x', undefined, 0)).toMatchObject({ agentId: 'x', epoch: 0, version: 1, node: 'node-a' });
+    // The move's release: unmounted under epoch 1.
+    expect(host.unmount('x', 1)).toBe(true);
+    expect(host.newestEpoch('x')).toBe(1);
+    for (const op of [() => host.mount('x', 'k', {}, 0), () => host.checkpoint('x', undefined, 0), () => host.unmount('x', 0), () => host.restore({ agentId: 'x', kind: 'k', state: {}, version: 1, node: 'node-b', takenAt: 0 }, 0)]) {
+      expect(op).toThrow(expect.objectContaining({ code: ErrorCode.FENCED, message: expect.stringMatching(/epoch 0 is older than 1/) }));
+    }
+    // The agent coming back under a newer epoch is welcome.
+    expect(host.restore({ agentId: 'x', kind: 'k', state: { v: 2 }, version: 3, node: 'node-b', takenAt: 0 }, 2)).toMatchObject({ epoch: 2, version: 3, state: { v: 2 } });
+    expect(() => host.checkpoint('ghost')).toThrow(expect.objectContaining({ code: ErrorCode.AGENT_NOT_MOUNTED }));
+  });
+
+  it('remounting under the same epoch keeps the node-local part; a newer epoch replaces it', () => {
+    const calls: string[] = [];
+    const rt: HostedRuntime<{ n: number }> = {
+      mount: (c) => (calls.push(`mount ${c.agentId}`), { n: 0 }),
+      dehydrate: (l) => ({ n: l.n }),
+      rehydrate: (d) => (calls.push('rehydrate'), { n: (d as { n: number }).n }),
+      unmount: () => void calls.push('unmount'),
+    };
+    const host = new AgentHost('node-a', { k: rt as HostedRuntime<unknown> });
+    host.mount('x', 'k', {}, 0);
+    host.local<{ n: number }>('x')!.n = 5;
+    host.mount('x', 'k', { later: true }, 0); // a retried mount
+    expect(host.local<{ n: number }>('x')?.n).toBe(5);
+    const cp = host.checkpoint('x', undefined, 0);
+    expect(cp.local).toEqual({ n: 5 });
+    const target = new AgentHost('node-b', { k: rt as HostedRuntime<unknown> });
+    target.restore(cp, 1);
+    expect(target.local<{ n: number }>('x')?.n).toBe(5);
+    host.mount('x', 'k', {}, 3);
+    expect(host.local<{ n: number }>('x')?.n).toBe(0);
+    expect(calls).toEqual(['mount x', 'rehydrate', 'unmount', 'mount x']);
+    expect(host.list()).toEqual([expect.objectContaining({ agentId: 'x', epoch: 3, local: true })]);
+  });
+
+  it('a failing hook fails the operation with ACTION_FAILED, and an unmount still removes the agent', () => {
+    const rt: HostedRuntime<null> = {
+      mount: () => null,
+      dehydrate: () => {
+        throw new Error('cannot serialise');
+      },
+      rehydrate: () => null,
+      unmount: () => {
+        throw new Error('stuck');
+      },
+    };
+    const host = new AgentHost('node-a', { k: rt as HostedRuntime<unknown> });
+    host.mount('x', 'k', {}, 0);
+    expect(() => host.checkpoint('x')).toThrow(expect.objectContaining({ code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/dehydrate hook of kind "k" failed .*cannot serialise/) }));
+    expect(() => host.unmount('x', 0)).toThrow(/unmount hook/);
+    expect(host.get('x')).toBeUndefined();
+  });
+
+  it('the memo runtime dehydrates to JSON and rehydrates the same entries', () => {
+    const cache: MemoCache = new Map([['a', '1'], ['b', '2']]);
+    const json = JSON.parse(JSON.stringify(memoRuntime.dehydrate(cache, { agentId: 'm', kind: 'memo', node: 'n', state: {} })));
+    expect([...memoRuntime.rehydrate(json, { agentId: 'm', kind: 'memo', node: 'n', state: {} }).entries()]).toEqual([['a', '1'], ['b', '2']]);
+    expect(() => memoRuntime.rehydrate({ not: 'an array' }, { agentId: 'm', kind: 'memo', node: 'n', state: {} })).toThrow(/array/);
+  });
+});
+
+describe('saga directive admission', () => {
+  it('accepts a registered saga type and refuses an unknown one', () => {
+    const none = () => undefined;
+    expect(checkDirectives([saga({ sagaType: 'migration', workflowId: 'migration/x', input: {} })], none)).toBeUndefined();
+    expect(checkDirectives([saga({ sagaType: 'teleport', workflowId: 'teleport/x', input: {} })], none)).toMatchObject({ code: ErrorCode.ACTION_FAILED, message: expect.stringMatching(/unknown saga type "teleport"/) });
+    expect(checkDirectives([saga({ sagaType: 'migration', workflowId: 'has space', input: {} })], none)).toMatchObject({ message: expect.stringMatching(/whitespace/) });
+  });
+});
+
+describe('migration manager (applySignal)', () => {
+  const T0 = 1_700_000_000_000;
+  const ctx = (now = T0) => ({ agentId: 'cluster/migration-manager', kind: 'migrationManager', node: 'node-a', now });
+  const ok = (a: Applied<MigrationManagerState>) => {
+    if (!a.ok) throw new Error(a.error.message);
+    return a;
+  };
+  const base: MigrationManagerState = { ...MIGRATION_MANAGER_INITIAL, nodes: { 'node-a': { incarnation: 1, status: 'up' }, 'node-b': { incarnation: 1, status: 'up' }, 'node-q': { incarnation: 1, status: 'quarantined' } } };
+  const request = (s: MigrationManagerState, data: Record<string, string>, now = T0) => applySignal(migrationManagerAgent, s, createSignal('cluster.migration.requested', data, { source: '/client' }), ctx(now));
+
+  it('starts one saga per agent, with the saga directive, and refuses a second while it runs', () => {
+    const first = ok(request(base, { agentId: 'x', node: 'node-b', reason: 'r' }));
+    expect(first.result).toEqual({ workflowId: 'migration/x', agentId: 'x', to: 'node-b' });
+    expect(first.directives).toEqual([
+      { kind: 'saga', sagaType: 'migration', workflowId: 'migration/x', input: { agentId: 'x', to: 'node-b', notify: 'cluster/migration-manager', reason: 'r' }, onError: 'cluster.migration.unstarted', summary: 'migrate x to node-b' },
+    ]);
+    expect(request(first.state, { agentId: 'x', node: 'node-a' })).toMatchObject({ ok: false, error: { code: ErrorCode.REFUSED, message: expect.stringMatching(/already running \(migration\/x, to node-b\)/) } });
+    // Another agent is independent.
+    expect(request(first.state, { agentId: 'y', node: 'node-a' }).ok).toBe(true);
+  });
+
+  it('refuses unknown, not-up and missing targets, naming the problem', () => {
+    expect(request(base, { agentId: 'x', node: 'node-z' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/unknown node "node-z"/) } });
+    expect(request(base, { agentId: 'x', node: 'node-q' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/node "node-q" is quarantined/) } });
+    expect(request(base, { agentId: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no target node/) } });
+    expect(request(base, { agentId: 'x', node: 'NOT valid' })).toMatchObject({ ok: false, error: { code: ErrorCode.INVALID_PARAMS } });
+  });
+
+  it('ends a record on the saga\'s outcome (only from the saga itself), then applies the cooldown', () => {
+    const started = ok(request(base, { agentId: 'x', node: 'node-b' })).state;
+    const done = createSignal('cluster.migration.completed', { agentId: 'x', from: 'node-a', to: 'node-b', epoch: 1 }, { source: '/migration/x' });
+    const forged = createSignal('cluster.migration.completed', { agentId: 'x', from: 'node-a', to: 'node-b', epoch: 1 }, { source: '/client' });
+    expect(applySignal(migrationManagerAgent, started, forged, ctx())).toMatchObject({ ok: false, error: { code: ErrorCode.REFUSED, message: expect.stringMatching(/not from migration\/x/) } });
+    const after = ok(applySignal(migrationManagerAgent, started, done, ctx(T0 + 1_000))).state;
+    expect(after.running).toEqual({});
+    expect(after.recent).toEqual([{ agentId: 'x', from: 'node-a', to: 'node-b', outcome: 'completed', epoch: 1, at: T0 + 1_000 }]);
+    expect(after.counts).toMatchObject({ accepted: 1, completed: 1 });
+    expect(request(after, { agentId: 'x', node: 'node-a' }, T0 + 5_000)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cooldown/) } });
+    expect(request(after, { agentId: 'x', node: 'node-a' }, T0 + 12_000).ok).toBe(true);
+    // A failed one (or one that never started) ends its record too, without a cooldown.
+    const failed = createSignal('cluster.migration.failed', { agentId: 'x', from: 'node-a', to: 'node-b', step: 'restore', reason: 'gone' }, { source: '/migration/x' });
+    const afterFail = ok(applySignal(migrationManagerAgent, started, failed, ctx())).state;
+    expect(afterFail.running).toEqual({});
+    expect(request(afterFail, { agentId: 'x', node: 'node-b' }).ok).toBe(true);
+    const unstarted = ok(applySignal(migrationManagerAgent, started, createSignal('cluster.migration.unstarted', { workflowId: 'migration/x', error: 'a migration is already running as migration/x' }, { source: '/agent/cluster/migration-manager' }), ctx())).state;
+    expect(unstarted.recent.at(-1)).toMatchObject({ agentId: 'x', outcome: 'failed', step: 'start' });
+  });
+
+  it('keeps its node table from membership transitions, ignoring older incarnations', () => {
+    const t = (nodeId: string, incarnation: number, to: string, seq: number) =>
+      createSignal(`cluster.member.${to}`, { seq, nodeId, incarnation, from: null, to, reason: 'x', at: T0 }, { source: '/topic/cluster.membership' });
+    let s = ok(applySignal(migrationManagerAgent, base, t('node-b', 2, 'joining', 1), ctx())).state;
+    s = ok(applySignal(migrationManagerAgent, s, t('node-b', 1, 'down', 2), ctx())).state; // late news of the old incarnation
+    expect(s.nodes['node-b']).toEqual({ incarnation: 2, status: 'joining' });
+    s = ok(applySignal(migrationManagerAgent, s, t('node-b', 2, 'up', 3), ctx())).state;
+    expect(request(s, { agentId: 'x', node: 'node-b' }).ok).toBe(true);
+  });
+});
