@@ -79,13 +79,8 @@ export interface HostCheckpoint {
 /** How many agents' last epochs a host remembers after they leave it. */
 export const FENCE_MEMORY = 100_000;
 
-interface Mounted {
-  agentId: string;
-  kind: string;
-  state: unknown;
-  mountedAt: number;
-  version: number;
-  epoch: number;
+/** A mounted agent as the host keeps it: its listing, with the node-local part itself. */
+interface Mounted extends Omit<HostedAgent, 'local'> {
   local: unknown;
   hasLocal: boolean;
 }
