@@ -64,6 +64,8 @@ export const ErrorCode = {
    * after it was issued): refused by the node, or its result ignored by the agent. Terminal.
    */
   FENCED: 'FENCED',
+  /** Automatic placement found no node that may take the agent (the reason names each node's problem), or no load balancer. */
+  NO_NODE_FITS: 'NO_NODE_FITS',
   /** A move of an agent was refused (another is under way, wrong target, not prepared …); the reason says why. */
   MOVE_REFUSED: 'MOVE_REFUSED',
   /**

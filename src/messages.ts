@@ -14,6 +14,7 @@ import type { QueuedEffect } from './agent/effect-queue.js';
 import type { TimerEntry } from './agent/timer-table.js';
 import type { AgentStatus } from './search-attributes.js';
 import type { Signal } from './signal/index.js';
+import type { PlacementDecision } from './placement/place.js';
 
 /** One Jido signal (CloudEvents 1.0.2 JSON). Invalid ones go to the dead-letter list. */
 export const signalMessage = defineSignal<[unknown]>('jido.signal');
@@ -140,6 +141,11 @@ export interface AgentWorkflowInput {
   state?: unknown;
   /** Per-agent overrides of the kind's options. */
   limits?: AgentLimits;
+  /**
+   * How the agent's home node was chosen, when it was placed automatically: the decision with its inputs
+   * (src/placement/place.ts). First run only; it stays in that run's history.
+   */
+  placement?: PlacementDecision;
   /**
    * Signals to apply first, before anything sent to the agent (first run only; never carried). What a
    * `spawn` directive's `signals` become. Invalid ones are dead-lettered.

@@ -27,6 +27,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { AgentHost, LeaseHolder } from '../activities/index.js';
 import { agentWorkflowId } from '../src/agent/agent-id.js';
 import { remountMessage } from '../src/messages.js';
+import type { JsonValue } from '../src/signal/index.js';
 import { AgentNodeKey } from '../src/search-attributes.js';
 import { AgentClient } from '../src/client/index.js';
 import {
@@ -39,6 +40,8 @@ import {
   membershipConfig,
   migrationManagerAgent,
   MIGRATION_MANAGER_INITIAL,
+  loadBalancerAgent,
+  LOAD_BALANCER_INITIAL,
   nodeDiscoveryAgent,
   nodeLoadSchema,
   nodeSource,
@@ -49,6 +52,7 @@ import {
   type DetectorConfig,
   type MembershipState,
   type MigrationManagerState,
+  type LoadBalancerState,
   type NodeAnnouncement,
   type NodeLoad,
 } from '../src/cluster/index.js';
@@ -183,6 +187,7 @@ export class NodeMember implements LeaseHolder {
   private leaseSeenAt = Date.now();
   private detector: DetectorConfig;
   private verdictPending = false;
+  private homedAgents: number | undefined;
   /** Client work in flight (see `settled`). */
   private readonly inFlight = new Set<Promise<unknown>>();
   private leaveRequested!: () => void;
@@ -276,7 +281,14 @@ export class NodeMember implements LeaseHolder {
     const nodes: MigrationManagerState['nodes'] = {};
     for (const [id, r] of Object.entries(known?.nodes ?? {})) nodes[id] = { incarnation: r.incarnation, status: r.status };
     await this.agents.startAgent(migrationManagerAgent, CLUSTER_IDS.migrationManager, { node: nodeId, state: { ...MIGRATION_MANAGER_INITIAL, nodes } });
-    await this.agents.subscribe(CLUSTER_IDS.membershipTopic, [CLUSTER_IDS.healthMonitor, CLUSTER_IDS.migrationManager]);
+    // The load balancer too; each node then sends it its own row (what it announced, its load).
+    const rows: LoadBalancerState['nodes'] = {};
+    for (const [id, r] of Object.entries(known?.nodes ?? {})) {
+      const { capabilities, labels, kinds, capacity } = r.info;
+      rows[id] = { nodeId: id, incarnation: r.incarnation, status: r.status, capabilities, labels, kinds, capacity, agents: r.lastLoad?.hostedAgents ?? 0, known: true, ...(r.lastLoad !== undefined ? { load: r.lastLoad } : {}) };
+    }
+    await this.agents.startAgent(loadBalancerAgent, CLUSTER_IDS.loadBalancer, { node: nodeId, state: { ...LOAD_BALANCER_INITIAL, nodes: rows } });
+    await this.agents.subscribe(CLUSTER_IDS.membershipTopic, [CLUSTER_IDS.healthMonitor, CLUSTER_IDS.migrationManager, CLUSTER_IDS.loadBalancer]);
     try {
       await this.o.client.workflow.start('topic', {
         workflowId: topicWorkflowId(CLUSTER_IDS.healthTopic),
@@ -377,13 +389,28 @@ export class NodeMember implements LeaseHolder {
     const incarnation = this.current;
     try {
       const load = this.o.sampler.sample();
-      await this.agents.send(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at: Date.now() } });
+      const at = Date.now();
+      await this.agents.send(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at } });
+      // The load balancer's row of this node, with the agents homed here (a visibility count, every 10th report).
+      if (this.reportsSent % 10 === 0) this.homedAgents = await this.countHomed();
+      const row: Record<string, JsonValue> = { info: this.announcement(incarnation) as unknown as JsonValue, load: { ...load, at } };
+      if (this.homedAgents !== undefined) row.homedAgents = this.homedAgents;
+      await this.agents.send(CLUSTER_IDS.loadBalancer, { type: 'cluster.placement.node', data: row });
       this.reportsSent++;
       if (this.reportsSent <= 3 || this.reportsSent % 10 === 0) this.reportEveryMs = reportIntervalMs(await this.topology());
     } catch (err) {
       this.o.log.warn({ node: this.nodeId, err: describe(err) }, 'load report failed');
     }
     this.scheduleReport(this.reportEveryMs);
+  }
+
+  /** Running agents homed on this node (visibility: eventually consistent), or undefined when it cannot tell. */
+  private async countHomed(): Promise<number | undefined> {
+    try {
+      return (await this.o.client.workflow.count(`${AgentNodeKey.name} = '${this.nodeId}' AND ExecutionStatus = 'Running'`)).count;
+    } catch {
+      return undefined;
+    }
   }
 
   // ---- LeaseHolder ------------------------------------------------------------------------------------
@@ -534,6 +561,11 @@ export class NodeMember implements LeaseHolder {
     // Give the lease a moment to return `released` before the workers stop.
     for (let i = 0; i < 40 && this.lease !== undefined; i++) await sleep(25);
     this.stop();
+  }
+
+  /** The Temporal client this member talks through (the node's control activities use it too). */
+  get client(): Client {
+    return this.o.client;
   }
 
   /** Stops every timer and loop (the workers are stopping): nothing keeps the process alive. */

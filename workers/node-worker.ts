@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../activities/index.js';
+import { createControlActivities } from '../activities/control-activities.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
 import { CLUSTER_PRESETS } from '../src/cluster/presets.js';
 import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
@@ -101,6 +102,8 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     shutdownGraceTime,
     ...code,
     ...(config.MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS } : {}),
+    // The sagas' control activities (activities/control-activities.ts) run on the shared queue: any node answers.
+    ...(member !== undefined ? { activities: createControlActivities(member.client) } : {}),
     // A cached agent whose worker died waits this long before any other worker takes its task.
     stickyQueueScheduleToStartTimeout: config.STICKY_TIMEOUT_MS ?? preset.stickyTimeoutMs,
   });

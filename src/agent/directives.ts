@@ -111,7 +111,7 @@ export const sagaDirectiveSchema = z.strictObject({
 });
 
 /** The saga workflow types a `saga` directive may start (workflows/sagas/). */
-export const SAGA_TYPES: readonly string[] = ['migration'];
+export const SAGA_TYPES: readonly string[] = ['migration', 'rebalance'];
 
 /** Stop this agent once the signals already accepted have been applied. */
 export const stopDirectiveSchema = z.strictObject({

@@ -36,6 +36,8 @@ import { isJsonValue, parseSignalInput, parseSignalJson, type Signal } from '../
 import { subscribeMessage, topicWorkflowId, unsubscribeMessage, type SubscriptionRequest } from '../topic/index.js';
 import { toAgentError, type AgentOperation } from './errors.js';
 import { Outbox } from './outbox.js';
+import { Placer, type PlacerOptions } from './placer.js';
+import type { PlacementConstraints, PlacementDecision } from '../placement/index.js';
 
 /** Temporal's default blob size limit (the server refuses larger payloads). */
 export const TEMPORAL_PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -68,6 +70,11 @@ export interface AgentClientOptions {
    * 4 s): how long an agent stalls when its task went to a worker that died. Agents they spawn inherit it.
    */
   workflowTaskTimeoutMs?: number;
+  /**
+   * Automatic placement when `startAgent` is given no node and there is no `defaultNode`: the strategy
+   * (default: the load balancer's) and how long the placement table read from it is reused (./placer.ts).
+   */
+  placement?: PlacerOptions;
 }
 
 /** An agent as started. */
@@ -93,6 +100,7 @@ export class AgentClient {
   private readonly source: string;
   private readonly outbox: Pick<Outbox, 'send'>;
   private readonly workflowTaskTimeoutMs: number;
+  private readonly placer: Placer;
 
   constructor(options: AgentClientOptions) {
     this.client = options.client;
@@ -100,6 +108,7 @@ export class AgentClient {
     this.defaultNode = options.defaultNode;
     this.source = options.source ?? '/client';
     this.workflowTaskTimeoutMs = options.workflowTaskTimeoutMs ?? AGENT_WORKFLOW_TASK_TIMEOUT_MS;
+    this.placer = new Placer(this.client, options.placement);
     for (const k of options.kinds) this.kinds.set(k.name, k);
     const deliver = (agentId: string, signals: Signal[], asBatch: boolean): Promise<void> =>
       this.mapErrors(agentId, 'signal', () => (asBatch ? this.handle(agentId).signal(signalsMessage, signals) : this.handle(agentId).signal(signalMessage, signals[0])));
@@ -123,15 +132,20 @@ export class AgentClient {
   async startAgent<D extends AgentDefinition>(
     kind: D | string,
     agentId: string,
-    options: { node?: string; state?: StateOf<D>; limits?: AgentLimits } = {},
+    options: { node?: string; state?: StateOf<D>; limits?: AgentLimits; constraints?: PlacementConstraints } = {},
   ): Promise<AgentRef> {
     const def = this.kind(kind);
     assertAgentId(agentId);
-    const node = options.node ?? this.defaultNode;
-    if (node === undefined || node.length === 0) {
-      throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `startAgent("${agentId}") needs a home node: pass { node } or set defaultNode on the client`);
+    let node = options.node ?? this.defaultNode;
+    if (node !== undefined && node.length === 0) throw new AgentClusterError(ErrorCode.INVALID_CONFIG, `startAgent("${agentId}"): the node name is empty`);
+    // No node: placed automatically from the load balancer's table; the decision goes into the input.
+    let placement: PlacementDecision | undefined;
+    if (node === undefined) {
+      placement = await this.placer.place({ agentId, kind: def.name, ...(options.constraints !== undefined ? { constraints: options.constraints } : {}) });
+      node = placement.node;
     }
     const input: AgentWorkflowInput = { agentId, node };
+    if (placement !== undefined) input.placement = placement;
     if (options.limits !== undefined) {
       const problem = checkHistoryLimits(options.limits, def.options.maxHistoryEvents);
       if (problem !== undefined) throw new AgentClusterError(ErrorCode.INVALID_CONFIG, problem);

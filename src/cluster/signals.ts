@@ -149,6 +149,20 @@ const constraintsSchema = z.strictObject({
 });
 const moveSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema });
 
+export const placementRequestedSchema = z.strictObject({ agentId: agentIdSchema, kind: name, constraints: constraintsSchema.optional() });
+export const placementNodeSchema = z.strictObject({ info: nodeAnnouncementSchema, load: nodeLoadSchema.extend({ at: epochMs }).optional(), homedAgents: z.number().int().nonnegative().optional() });
+export const placementFailedSchema = z.strictObject({ nodeId: nodeIdSchema, reason });
+export const placementSucceededSchema = z.strictObject({ nodeId: nodeIdSchema });
+
+export const rebalanceRequestedSchema = z.strictObject({
+  reason,
+  moves: z.array(moveSchema).max(1000).optional(),
+  /** Planner overrides (tolerance, maxMovesPerRound, maxMovesFraction, cooldownMs). */
+  planner: z.record(z.string(), z.number()).optional(),
+  parallelism: z.number().int().min(1).max(16).optional(),
+});
+export const rebalanceCompletedSchema = z.strictObject({ rebalanceId: agentIdSchema, moved: z.number().int().nonnegative(), failed: z.number().int().nonnegative() });
+
 export const migrationRequestedSchema = z.strictObject({ agentId: agentIdSchema, node: nodeIdSchema.optional(), reason: reason.optional() });
 export const migrationCompletedSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, epoch: z.number().int().nonnegative() });
 export const migrationFailedSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema, step: name, reason });
@@ -175,6 +189,7 @@ const MEMBER = 'cluster/node-discovery';
 const HEALTH = 'cluster/health-monitor';
 const DETECTOR = 'cluster/failure-detector/<node>/<incarnation>';
 const MIGRATION = 'cluster/migration-manager';
+const BALANCER = 'cluster/load-balancer';
 
 /** Every `cluster.*` and `variable.*` signal type, with its data schema. */
 export const CLUSTER_SIGNALS = {
@@ -270,19 +285,40 @@ export const CLUSTER_SIGNALS = {
   'cluster.member.down': live({ schema: memberTransitionSchema, description: 'transition: failure confirmed', from: MEMBER, to: 'topic cluster.membership', seed: ['node_failure'] }),
   'cluster.member.left': live({ schema: memberTransitionSchema, description: 'transition: graceful leave', from: MEMBER, to: 'topic cluster.membership', seed: ['cluster_topology_update'] }),
 
-  'cluster.placement.requested': reserved('placement (#9)', {
-    schema: z.strictObject({ agentId: agentIdSchema, kind: name, constraints: constraintsSchema.optional() }),
-    description: 'where should this agent live?',
-    from: 'client, saga',
-    to: 'cluster/load-balancer',
+  'cluster.placement.requested': live({
+    schema: placementRequestedSchema,
+    description: 'where should this agent live? (a call: answered `{ node, strategy, reason, score, seq, tableVersion }`, or refused naming why no node fits)',
+    from: 'client, saga, operator',
+    to: BALANCER,
     seed: ['agent_placement_request', 'distribute_load'],
   }),
   'cluster.placement.decided': reserved('placement (#9)', {
     schema: z.strictObject({ agentId: agentIdSchema, node: nodeIdSchema, strategy: name, score: z.number() }),
-    description: 'the chosen node, with the strategy and score that chose it',
-    from: 'cluster/load-balancer',
+    description: 'the chosen node, with the strategy and score that chose it (to a requester that signals rather than calls)',
+    from: BALANCER,
     to: 'requester',
     seed: ['agent_placement_request (reply)'],
+  }),
+  'cluster.placement.node': live({
+    schema: placementNodeSchema,
+    description: 'a node\'s placement row: what it announced and its last load (at join and with its load reports)',
+    from: 'node worker',
+    to: BALANCER,
+    seed: ['node_capacity_update'],
+  }),
+  'cluster.placement.failed': live({
+    schema: placementFailedSchema,
+    description: 'a node did not do a task it was given (feeds its circuit breaker)',
+    from: 'migration/<agentId>, operator',
+    to: BALANCER,
+    seed: ['circuit_breaker_trip'],
+  }),
+  'cluster.placement.succeeded': live({
+    schema: placementSucceededSchema,
+    description: 'a node did a task it was given (closes a half-open circuit breaker)',
+    from: 'migration/<agentId>',
+    to: BALANCER,
+    seed: [],
   }),
   'cluster.overload.detected': reserved('rebalancing (#9)', {
     schema: z.strictObject({ ...nodeRef, metric: name, value: z.number(), threshold: z.number(), at: epochMs }),
@@ -291,18 +327,18 @@ export const CLUSTER_SIGNALS = {
     to: 'cluster/load-balancer',
     seed: ['overload_detected', 'traffic_surge_detected'],
   }),
-  'cluster.rebalance.requested': reserved('rebalancing (#9)', {
-    schema: z.strictObject({ reason, moves: z.array(moveSchema).max(1000).optional() }),
-    description: 'rebalance the cluster, or carry out this plan',
-    from: 'cluster/load-balancer, operator',
-    to: 'cluster/migration-manager',
+  'cluster.rebalance.requested': live({
+    schema: rebalanceRequestedSchema,
+    description: 'rebalance the cluster, or carry out this plan (a call: answered `{ workflowId }` once the round is started)',
+    from: 'operator, cluster/load-balancer',
+    to: MIGRATION,
     seed: ['rebalancing_request', 'topology_rebalance'],
   }),
-  'cluster.rebalance.completed': reserved('rebalancing (#9)', {
-    schema: z.strictObject({ rebalanceId: agentIdSchema, moved: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
-    description: 'a rebalance saga finished',
+  'cluster.rebalance.completed': live({
+    schema: rebalanceCompletedSchema,
+    description: 'a rebalance round finished',
     from: 'rebalance/<n>',
-    to: 'cluster/migration-manager',
+    to: MIGRATION,
     seed: ['rebalancing_request (result)'],
   }),
   'cluster.migration.requested': live({
@@ -401,6 +437,7 @@ export const CLUSTER_IDS = {
   nodeDiscovery: MEMBER,
   healthMonitor: HEALTH,
   migrationManager: MIGRATION,
+  loadBalancer: BALANCER,
   /** The failure detector of one node incarnation. */
   detector: (nodeId: string, incarnation: number): string => `cluster/failure-detector/${nodeId}/${incarnation}`,
   membershipTopic: 'cluster.membership',

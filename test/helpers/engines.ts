@@ -9,13 +9,14 @@
  *   loading the workflow bundle built once by the global setup.
  */
 import { Runtime, DefaultLogger, Worker, type NativeConnection } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { inject } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../../activities/index.js';
+import { createControlActivities } from '../../activities/control-activities.js';
 import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
 import { searchAttributeArgs } from '../../src/infra/dev-server.js';
@@ -169,7 +170,7 @@ export interface NodeWorkers {
 export async function startNodeWorkers(
   connection: NativeConnection,
   nodes: readonly string[],
-  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number; bundle?: 'test' | 'production'; activitiesOnly?: boolean } = {},
+  options: { taskQueue?: string; namespace?: string; maxCachedWorkflows?: number; bundle?: 'test' | 'production'; activitiesOnly?: boolean; client?: Client } = {},
 ): Promise<NodeWorkers> {
   const taskQueue = options.taskQueue ?? `agents-${randomUUID().slice(0, 8)}`;
   const namespace = options.namespace ?? 'default';
@@ -184,6 +185,8 @@ export async function startNodeWorkers(
           taskQueue,
           workflowBundle: options.bundle === 'production' ? workflowBundle() : testWorkflowBundle(),
           ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+          // The sagas' control activities, as a node's workflow worker registers them (they need a client).
+          ...(options.client !== undefined ? { activities: createControlActivities(options.client) } : {}),
         }),
       ];
   for (const node of nodes) {

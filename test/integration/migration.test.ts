@@ -5,11 +5,17 @@
  * on it. The node-local cache is observed through the agent: a key cached on the source is a `hit` on
  * the target.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { AgentClient } from '../../src/client/agent-client.js';
-import { CLUSTER_IDS, CLUSTER_KINDS, type MigrationManagerState } from '../../src/cluster/index.js';
+import { CLUSTER_IDS, CLUSTER_KINDS, type LoadBalancerState, type MigrationManagerState } from '../../src/cluster/index.js';
+import { replayDecision } from '../../src/placement/index.js';
+import type { AgentWorkflowInput } from '../../src/messages.js';
+import type { RebalanceResult } from '../../src/saga/rebalance.js';
 import { memoAgent, type MemoState } from '../../src/examples/index.js';
 import { ErrorCode } from '../../src/errors.js';
 import { spawnNodeProcess, type NodeProcess } from '../../src/infra/node-process.js';
@@ -22,8 +28,18 @@ let agents: AgentClient;
 const nodes = new Map<string, NodeProcess>();
 const taskQueue = freshId('agents');
 
+const dir = mkdtempSync(path.join(tmpdir(), 'migration-'));
+
+/**
+ * A node process. Its load sample is mocked (a file with a steady cpu 0.2, memory 0.3): on this 2-core
+ * machine the real samples sit near 100 % while the tests run, and the health monitor would rightly
+ * quarantine every node (and placement and the planner rightly refuse them) — the tests are about moving
+ * agents, not about that.
+ */
 async function start(nodeId: string): Promise<NodeProcess> {
-  const n = await spawnNodeProcess({ nodeId, address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn', env: { CLUSTER_PRESET: 'development' } });
+  const loadFile = path.join(dir, `${nodeId}.json`);
+  writeFileSync(loadFile, JSON.stringify({ cpu: 0.2, memory: 0.3 }));
+  const n = await spawnNodeProcess({ nodeId, address: env.address, taskQueue, workflowBundlePath: workflowBundle().codePath, logLevel: 'warn', env: { CLUSTER_PRESET: 'development', LOAD_SAMPLE_FILE: loadFile } });
   nodes.set(nodeId, n);
   await n.joined();
   return n;
@@ -165,5 +181,63 @@ describe('live migration with real node processes', () => {
     const manager = await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager);
     expect(manager.recent.filter((r) => r.agentId === id)).toEqual([expect.objectContaining({ outcome: 'completed', from: 'node-b', to: 'node-a', epoch: 1 })]);
     expect((await agents.info(id)).node).toBe('node-a');
+  });
+
+  it('automatic placement: startAgent without a node places from the load balancer\'s table and records the decision, which replays from history', async () => {
+    await waitFor(async () => {
+      const lb = await agents.state<LoadBalancerState>(CLUSTER_IDS.loadBalancer);
+      return ['node-a', 'node-b'].every((n) => lb.nodes[n]?.known === true && lb.nodes[n]?.status === 'up');
+    }, { what: 'the load balancer knows node-a and node-b', intervalMs: 200 });
+    const placing = new AgentClient({ client: env.client, kinds: [memoAgent], taskQueue, placement: { strategy: 'round-robin', tableTtlMs: 0 } });
+    const ids = Array.from({ length: 6 }, () => freshId('placed'));
+    const refs = [];
+    for (const id of ids) refs.push(await placing.startAgent(memoAgent, id));
+    const per: Record<string, number> = {};
+    for (const r of refs) per[r.node] = (per[r.node] ?? 0) + 1;
+    expect(per).toEqual({ 'node-a': 3, 'node-b': 3 });
+    // The decision is in the first event of the agent's history, with its inputs: re-computed, it gives the same node.
+    const history = await env.client.workflow.getHandle(`agent/${ids[0]}`).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const payload = started?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(payload as Uint8Array).toString('utf8')) as AgentWorkflowInput;
+    expect(input.placement).toMatchObject({ ok: true, agentId: ids[0], strategy: 'round-robin', node: refs[0]?.node });
+    expect(replayDecision(input.placement!)).toBe(refs[0]?.node);
+    expect(input.placement?.excluded).toEqual(expect.arrayContaining([{ nodeId: 'node-c', reason: 'is down' }]));
+    // A constraint no node can meet: a clear error, and nothing started.
+    const impossible = freshId('nowhere');
+    await expect(placing.startAgent(memoAgent, impossible, { constraints: { capabilities: ['tpu'] } })).rejects.toMatchObject({ code: ErrorCode.NO_NODE_FITS, message: expect.stringMatching(/lacks capability "tpu"/) });
+    await expect(env.client.workflow.getHandle(`agent/${impossible}`).describe()).rejects.toThrow();
+    // The same through the load balancer agent (a call), and its refusal.
+    const answer = (await agents.call(CLUSTER_IDS.loadBalancer, { type: 'cluster.placement.requested', data: { agentId: 'asked', kind: 'memo' } })) as { node: string; strategy: string; reason: string };
+    expect(['node-a', 'node-b']).toContain(answer.node);
+    expect(answer).toMatchObject({ strategy: 'weighted-score', reason: expect.stringMatching(/weighted score/) });
+    await expect(agents.call(CLUSTER_IDS.loadBalancer, { type: 'cluster.placement.requested', data: { agentId: 'asked', kind: 'memo', constraints: { capabilities: ['tpu'] } } })).rejects.toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/no node can take agent "asked"/) });
+    const lb = await agents.state<LoadBalancerState>(CLUSTER_IDS.loadBalancer);
+    expect(lb.decisions.at(-1)).toMatchObject({ agentId: 'asked', node: answer.node });
+  });
+
+  it('rebalance: a round started through the migration manager evens out a hot node while signals keep arriving, each applied once', async () => {
+    const hot = Array.from({ length: 12 }, () => freshId('hot'));
+    for (const id of hot) await agents.startAgent(memoAgent, id, { node: 'node-a' });
+    await waitFor(async () => (await env.client.workflow.count(`AgentNode = 'node-a' AND ExecutionStatus = 'Running'`)).count >= 12, { what: 'visibility sees the hot agents', intervalMs: 200 });
+    const { workflowId } = (await agents.call(CLUSTER_IDS.migrationManager, {
+      type: 'cluster.rebalance.requested',
+      data: { reason: 'test: node-a is hot', planner: { maxMovesPerRound: 1_000, maxMovesFraction: 1, tolerance: 0.1, cooldownMs: 0 } },
+    })) as { workflowId: string };
+    expect(workflowId).toMatch(/^rebalance\/\d+$/);
+    for (const id of hot) await agents.send(id, { type: 'memo.get', data: { key: id } });
+    const result = (await env.client.workflow.getHandle(workflowId).result()) as RebalanceResult;
+    expect(result.failed).toBe(0);
+    expect(result.moved).toBeGreaterThan(0);
+    const moved = result.moves.filter((m) => m.status === 'moved');
+    for (const m of moved) expect((await agents.info(m.agentId)).node).toBe(m.to);
+    expect(moved.every((m) => m.to === 'node-b')).toBe(true);
+    // Every lookup sent while agents moved was applied once.
+    for (const id of hot) await settled(id, 2);
+    for (const id of hot) expect(await agents.state<MemoState>(id)).toMatchObject({ misses: 1, hits: 0, failures: 0 });
+    // Balanced: node-a and node-b within the planner's band of each other.
+    const count = async (n: string) => (await env.client.workflow.count(`AgentNode = '${n}' AND ExecutionStatus = 'Running' AND AgentKind = 'memo'`)).count;
+    await waitFor(async () => Math.abs((await count('node-a')) - (await count('node-b'))) <= Math.ceil(((await count('node-a')) + (await count('node-b'))) * 0.1) + 1, { what: 'node-a and node-b balanced', intervalMs: 300 });
+    await waitFor(async () => ((await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager)).rebalances ?? []).some((r) => `rebalance/${r.round}` === workflowId), { what: 'the round reported', intervalMs: 200 });
   });
 });

@@ -164,7 +164,7 @@ describe('example agents (pure)', () => {
   it('every example and cluster kind is exported from workflows/ under its own name (besides the topic and the sagas)', () => {
     const all = [...exampleKinds, ...CLUSTER_KINDS];
     for (const kind of all) expect(typeof (workflows as Record<string, unknown>)[kind.name]).toBe('function');
-    expect(Object.keys(workflows).sort()).toEqual([...all.map((k) => k.name), 'topic', 'migration'].sort());
+    expect(Object.keys(workflows).sort()).toEqual([...all.map((k) => k.name), 'topic', 'migration', 'rebalance'].sort());
   });
 });
 

@@ -23,6 +23,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { agentWorkflowId, nodeTaskQueue } from '../../src/agent/agent-id.js';
+import { CLUSTER_IDS } from '../../src/cluster/signals.js';
 import { ErrorCode } from '../../src/errors.js';
 import { moveMessage, moveReplyMessage, signalMessage, type MoveReply, type MoveRequest } from '../../src/messages.js';
 import {
@@ -168,6 +169,8 @@ export async function migration(rawInput: MigrationInput): Promise<MigrationResu
     if (switched === undefined || !switched.ok) throw new StepFailed('switch', switched?.reason ?? `agent "${agentId}" did not answer the commit`);
   } catch (err) {
     const failure = err instanceof StepFailed ? err : new StepFailed(progress.step as MigrationStep, message(err));
+    // A target that did not do its part feeds its circuit breaker at the load balancer.
+    if (failure.step === 'restore') await tellBalancer('cluster.placement.failed', { nodeId: to, reason: failure.reason.slice(0, 256) });
     if (failure.step !== 'switch') return compensate(failure, compensations);
     // The commit may have been applied with its answers lost: the abort's answer says where the agent is.
     const where = await ask({ op: 'abort', moveId, replyTo: self, reason: 'commit not confirmed' }, ANSWER_MS).catch(() => undefined);
@@ -175,6 +178,7 @@ export async function migration(rawInput: MigrationInput): Promise<MigrationResu
     record('switch', 'done', `the commit had been applied (its answer was lost)`);
   }
   if (!progress.steps.some((r) => r.step === 'switch' && r.status === 'done')) record('switch', 'done', `homed on ${to} under epoch ${next}`);
+  await tellBalancer('cluster.placement.succeeded', { nodeId: to });
   progress.step = 'release';
 
   // ---- release: past the point of no return, nothing fails the migration any more ----
@@ -236,10 +240,18 @@ export async function migration(rawInput: MigrationInput): Promise<MigrationResu
   }
 
   async function notify(type: string, data: Record<string, unknown>): Promise<void> {
-    if (input.notify === undefined) return;
+    if (input.notify !== undefined) await tell(input.notify, type, data);
+  }
+
+  /** Best effort: a cluster without a load balancer (a bare test) just does not hear it. */
+  async function tellBalancer(type: string, data: Record<string, unknown>): Promise<void> {
+    await tell(CLUSTER_IDS.loadBalancer, type, data);
+  }
+
+  async function tell(to: string, type: string, data: Record<string, unknown>): Promise<void> {
     const signal = createSignal(type, data, { source: `/${self}`, id: newSignalId(Math.random), time: new Date().toISOString() });
-    await getExternalWorkflowHandle(agentWorkflowId(input.notify))
+    await getExternalWorkflowHandle(agentWorkflowId(to))
       .signal(signalMessage, signal)
-      .catch((err: unknown) => log.warn('migration outcome not delivered', { agentId, notify: input.notify, error: message(err) }));
+      .catch((err: unknown) => log.warn('migration signal not delivered', { agentId, to, type, error: message(err) }));
   }
 }

@@ -26,7 +26,8 @@ import { defineAction, defineAgent } from '../../agent/define-agent.js';
 import { saga } from '../../agent/directives.js';
 import { refuse } from '../../errors.js';
 import { migrationWorkflowId, type MigrationInput } from '../../saga/migration.js';
-import { CLUSTER_IDS, memberTransitionSchema, migrationCompletedSchema, migrationFailedSchema, migrationRequestedSchema, nodeStatusSchema } from '../signals.js';
+import { rebalanceWorkflowId, type RebalanceInput } from '../../saga/rebalance.js';
+import { CLUSTER_IDS, memberTransitionSchema, migrationCompletedSchema, migrationFailedSchema, migrationRequestedSchema, nodeStatusSchema, rebalanceCompletedSchema, rebalanceRequestedSchema } from '../signals.js';
 
 export const MAX_RUNNING = 500;
 export const RECENT_KEPT = 100;
@@ -43,6 +44,9 @@ export const migrationManagerStateSchema = z.strictObject({
   counts: z.strictObject({ accepted: z.number().int(), completed: z.number().int(), failed: z.number().int() }),
   /** An agent moved less than this long ago is not moved again (no ping-pong; late duplicates of a request are refused). */
   cooldownMs: z.number().int().nonnegative().max(86_400_000),
+  /** Rebalance rounds started (names the next: `rebalance/<rounds + 1>`), and the last outcomes. */
+  rounds: z.number().int().nonnegative().optional(),
+  rebalances: z.array(z.strictObject({ round: z.string(), moved: z.number().int(), failed: z.number().int(), at: z.number() })).optional(),
 });
 export type MigrationManagerState = z.infer<typeof migrationManagerStateSchema>;
 type S = MigrationManagerState;
@@ -128,6 +132,35 @@ const unstarted = defineAction({
   },
 });
 
+const rebalanceRequested = defineAction({
+  name: 'rebalanceRequested',
+  description: 'Starts a rebalance round (the planner\'s, or the plan given).',
+  params: rebalanceRequestedSchema,
+  run: (s: S, p) => {
+    const n = (s.rounds ?? 0) + 1;
+    const round = String(n);
+    const workflowId = rebalanceWorkflowId(round);
+    const input: RebalanceInput = { round, reason: p.reason.slice(0, 256), notify: CLUSTER_IDS.migrationManager };
+    if (p.moves !== undefined) input.moves = p.moves;
+    if (p.planner !== undefined) input.planner = p.planner;
+    if (p.parallelism !== undefined) input.parallelism = p.parallelism;
+    return {
+      state: { ...s, rounds: n },
+      directives: [saga({ sagaType: 'rebalance', workflowId, input, onError: 'cluster.migration.unstarted', summary: `rebalance round ${round}: ${p.reason.slice(0, 120)}` })],
+      result: { workflowId, round },
+    };
+  },
+});
+
+const rebalanceCompleted = defineAction({
+  name: 'rebalanceCompleted',
+  params: rebalanceCompletedSchema,
+  run: (s: S, p, signal, ctx) => {
+    if (signal.source !== `/${rebalanceWorkflowId(p.rebalanceId)}`) throw refuse(`a rebalance outcome came from "${signal.source}", not from ${rebalanceWorkflowId(p.rebalanceId)}`);
+    return { state: { ...s, rebalances: [...(s.rebalances ?? []), { round: p.rebalanceId, moved: p.moved, failed: p.failed, at: ctx.now }].slice(-20) } };
+  },
+});
+
 const member = defineAction({
   name: 'member',
   params: memberTransitionSchema,
@@ -154,6 +187,8 @@ export const migrationManagerAgent = defineAgent({
     'cluster.migration.completed': completed,
     'cluster.migration.failed': failed,
     'cluster.migration.unstarted': unstarted,
+    'cluster.rebalance.requested': rebalanceRequested,
+    'cluster.rebalance.completed': rebalanceCompleted,
     'cluster.member.*': member,
   },
   options: { maxStateBytes: 768 * 1024 },

@@ -1,0 +1,196 @@
+/**
+ * `loadBalancer` (`cluster/load-balancer`): the seeds' LoadBalancer. Keeps the **placement table** — every
+ * node with its status (from the `cluster.membership` topic), what it announced (capabilities, labels,
+ * kinds, capacity) and its last load (both sent by the node itself, `cluster.placement.node`), the agents
+ * placed on it, and its circuit breaker — and publishes it as its state, read by query (no history).
+ *
+ * - **Placement off the hot path.** Clients place with the pure library (src/placement) over the table they
+ *   read by query, and record the decision with its inputs in the agent they start (`AgentClient`
+ *   `startAgent` without a node): no workflow sits on the path of every start. A `jido.call` of type
+ *   `cluster.placement.requested` `{ agentId, kind, constraints? }` places here instead, answered
+ *   `{ node, strategy, reason, score, seq, tableVersion }` or refused with the reason no node fits; every
+ *   such decision is kept with its inputs (the last {@link DECISIONS_KEPT}), so it can be explained and
+ *   re-computed (`replayDecision`).
+ * - **Circuit breakers** per node, fed by failed node tasks reported to it (`cluster.placement.failed`,
+ *   e.g. a migration whose target did not answer) and by a node going down; an open breaker excludes the
+ *   node until its cooldown ends (then one trial placement, half-open).
+ * - **Resource limits** (`config.resources`, the resource manager's thresholds and quotas,
+ *   src/placement/resources.ts): a node over its cpu or memory threshold, or at its agent limit, is not
+ *   chosen; when none fits, placement refuses instead of overloading one.
+ *
+ * Bounded: at most 512 nodes (departed ones forgotten first), {@link DECISIONS_KEPT} decisions.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { defineAction, defineAgent } from '../../agent/define-agent.js';
+import { refuse } from '../../errors.js';
+import { memberTransitionSchema, nodeLoadSchema, nodeStatusSchema, placementFailedSchema, placementNodeSchema, placementRequestedSchema, placementSucceededSchema } from '../signals.js';
+import { BREAKER_DEFAULTS, currentState, recordFailure, recordSuccess, type BreakerRecord } from '../../placement/breakers.js';
+import { place, type PlacementDecision } from '../../placement/place.js';
+import { STRATEGIES, type StrategyName } from '../../placement/strategies/index.js';
+import type { PlacementNode, PlacementTable } from '../../placement/table.js';
+
+export const DECISIONS_KEPT = 50;
+const MAX_NODES = 512;
+
+const strategyName = z.string().refine((s) => s in STRATEGIES, { message: `a strategy: one of ${Object.keys(STRATEGIES).join(', ')}` });
+
+export const loadBalancerConfigSchema = z.strictObject({
+  strategy: strategyName,
+  thresholds: z.strictObject({ cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),
+});
+
+const rowSchema = z.strictObject({
+  nodeId: z.string(),
+  incarnation: z.number(),
+  status: nodeStatusSchema,
+  capabilities: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  kinds: z.array(z.string()),
+  capacity: z.strictObject({ cpus: z.number(), memoryBytes: z.number(), maxAgents: z.number() }),
+  load: nodeLoadSchema.extend({ at: z.number() }).optional(),
+  agents: z.number().int().nonnegative(),
+  /** Whether the node told us what it announced (a row known only from a transition is not placeable). */
+  known: z.boolean(),
+});
+
+export const loadBalancerStateSchema = z.strictObject({
+  config: loadBalancerConfigSchema,
+  version: z.number().int().nonnegative(),
+  at: z.number(),
+  nodes: z.record(z.string(), rowSchema),
+  breakers: z.record(z.string(), z.unknown()),
+  seq: z.number().int().nonnegative(),
+  decisions: z.array(z.unknown()),
+});
+export type LoadBalancerState = z.infer<typeof loadBalancerStateSchema>;
+type S = LoadBalancerState;
+
+export const LOAD_BALANCER_INITIAL: S = {
+  config: { strategy: 'weighted-score', thresholds: { cpu: 0.8, memory: 0.85 } },
+  version: 0,
+  at: 0,
+  nodes: {},
+  breakers: {},
+  seq: 0,
+  decisions: [],
+};
+
+/** The placement table a state publishes (what clients read, and what a decision is made from). */
+export function placementTable(s: S, now: number): PlacementTable {
+  const nodes: PlacementNode[] = [];
+  for (const r of Object.values(s.nodes)) {
+    if (!r.known) continue;
+    const b = s.breakers[r.nodeId] as BreakerRecord | undefined;
+    const n: PlacementNode = { nodeId: r.nodeId, incarnation: r.incarnation, status: r.status, capabilities: r.capabilities, labels: r.labels, kinds: r.kinds, capacity: r.capacity, agents: r.agents };
+    if (r.load !== undefined) n.load = r.load;
+    if (b !== undefined) n.breaker = currentState(b, now, BREAKER_DEFAULTS);
+    nodes.push(n);
+  }
+  nodes.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  return { version: s.version, at: s.at, nodes };
+}
+
+function touch(s: S, nodes: S['nodes'], now: number, extra: Partial<S> = {}): S {
+  const ids = Object.keys(nodes);
+  if (ids.length > MAX_NODES) {
+    for (const id of ids) if (Object.keys(nodes).length > MAX_NODES && (nodes[id]?.status === 'down' || nodes[id]?.status === 'left')) delete nodes[id];
+  }
+  return { ...s, ...extra, nodes, version: s.version + 1, at: now };
+}
+
+const nodeRow = defineAction({
+  name: 'node',
+  description: 'A node\'s announcement and last load, from the node itself.',
+  params: placementNodeSchema,
+  run: (s: S, p, signal, ctx) => {
+    if (signal.source !== `/node/${p.info.nodeId}`) throw refuse(`a placement row for "${p.info.nodeId}" came from "${signal.source}", not from the node itself`);
+    const known = s.nodes[p.info.nodeId];
+    if (known !== undefined && known.incarnation > p.info.incarnation) return { state: s };
+    const status = known !== undefined && known.incarnation === p.info.incarnation ? known.status : 'joining';
+    const row: S['nodes'][string] = {
+      nodeId: p.info.nodeId,
+      incarnation: p.info.incarnation,
+      status,
+      capabilities: p.info.capabilities,
+      labels: p.info.labels,
+      kinds: p.info.kinds,
+      capacity: p.info.capacity,
+      agents: p.homedAgents ?? (known?.incarnation === p.info.incarnation ? known.agents : (p.load?.hostedAgents ?? 0)),
+      known: true,
+    };
+    if (p.load !== undefined) row.load = p.load;
+    return { state: touch(s, { ...s.nodes, [row.nodeId]: row }, ctx.now) };
+  },
+});
+
+const member = defineAction({
+  name: 'member',
+  params: memberTransitionSchema,
+  run: (s: S, p, _signal, ctx) => {
+    const known = s.nodes[p.nodeId];
+    if (known !== undefined && known.incarnation > p.incarnation) return { state: s };
+    const row: S['nodes'][string] =
+      known !== undefined && known.incarnation === p.incarnation
+        ? { ...known, status: p.to }
+        : { nodeId: p.nodeId, incarnation: p.incarnation, status: p.to, capabilities: [], labels: {}, kinds: [], capacity: { cpus: 1, memoryBytes: 0, maxAgents: 1 }, agents: 0, known: false };
+    const breakers = { ...s.breakers };
+    if (p.to === 'down') breakers[p.nodeId] = recordFailure((breakers[p.nodeId] as BreakerRecord | undefined) ?? { state: 'closed', failures: 0 }, ctx.now, BREAKER_DEFAULTS);
+    if (p.to === 'joining') delete breakers[p.nodeId];
+    return { state: touch(s, { ...s.nodes, [p.nodeId]: row }, ctx.now, { breakers }) };
+  },
+});
+
+const requested = defineAction({
+  name: 'requested',
+  description: 'Places one agent: answers the node, the strategy and the reason, or refuses naming why no node fits.',
+  params: placementRequestedSchema,
+  run: (s: S, p, _signal, ctx) => {
+    const table = placementTable(s, ctx.now);
+    const request = p.constraints === undefined ? { agentId: p.agentId, kind: p.kind } : { agentId: p.agentId, kind: p.kind, constraints: p.constraints };
+    const decision = place(table, request, s.config.strategy as StrategyName, { seq: s.seq }, s.config.thresholds);
+    if (!decision.ok) throw refuse(decision.reason);
+    const row = s.nodes[decision.node];
+    const nodes = row === undefined ? s.nodes : { ...s.nodes, [decision.node]: { ...row, agents: row.agents + 1 } };
+    const decisions = [...s.decisions, decision as PlacementDecision].slice(-DECISIONS_KEPT);
+    return {
+      state: { ...touch(s, nodes, ctx.now), seq: s.seq + 1, decisions },
+      result: { node: decision.node, strategy: decision.strategy, reason: decision.reason, score: decision.score, seq: decision.seq, tableVersion: decision.tableVersion },
+    };
+  },
+});
+
+const failed = defineAction({
+  name: 'failed',
+  description: 'A node task failed (the node did not answer): feeds its circuit breaker.',
+  params: placementFailedSchema,
+  run: (s: S, p, _signal, ctx) => ({
+    state: { ...s, breakers: { ...s.breakers, [p.nodeId]: recordFailure((s.breakers[p.nodeId] as BreakerRecord | undefined) ?? { state: 'closed', failures: 0 }, ctx.now, BREAKER_DEFAULTS) }, version: s.version + 1, at: ctx.now },
+  }),
+});
+
+const succeeded = defineAction({
+  name: 'succeeded',
+  params: placementSucceededSchema,
+  run: (s: S, p, _signal, ctx) => {
+    const b = s.breakers[p.nodeId] as BreakerRecord | undefined;
+    if (b === undefined) return { state: s };
+    return { state: { ...s, breakers: { ...s.breakers, [p.nodeId]: recordSuccess(b, ctx.now, BREAKER_DEFAULTS) }, version: s.version + 1, at: ctx.now } };
+  },
+});
+
+export const loadBalancerAgent = defineAgent({
+  name: 'loadBalancer',
+  description: 'The placement table (nodes, loads, agents, circuit breakers) and placement decisions with their inputs.',
+  state: loadBalancerStateSchema,
+  initialState: LOAD_BALANCER_INITIAL,
+  routes: {
+    'cluster.placement.node': nodeRow,
+    'cluster.placement.requested': requested,
+    'cluster.placement.failed': failed,
+    'cluster.placement.succeeded': succeeded,
+    'cluster.member.*': member,
+  },
+  options: { maxStateBytes: 768 * 1024 },
+});
