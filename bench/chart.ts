@@ -5,7 +5,7 @@
  * @module
  */
 import { fmt } from './report.js';
-import type { BenchResult, MembershipResult, SweepResult } from './result.js';
+import type { BenchResult, MembershipResult, MigrationBenchResult, SweepResult } from './result.js';
 import type { Spread } from './stats.js';
 
 export interface Bar {
@@ -133,9 +133,27 @@ export function membershipPanels(m: MembershipResult): Panel[] {
   return panels;
 }
 
+/** The migration group's panel: p50 and p95 of one migration per side (none when a side has no completed one). */
+export function migrationPanels(m: MigrationBenchResult): Panel[] {
+  const rt = m.runtime.ms;
+  const bare = m.bare.ms;
+  if (rt === null || bare === null) return [];
+  return [
+    {
+      title: `One live migration of a hosted agent, ms (lower is better; runtime ÷ bare p50 ${fmt(m.ratios?.p50 ?? 0)}×)`,
+      bars: [
+        { label: 'bare Temporal, p50', value: one(bare.p50), tone: 'bare' },
+        { label: 'runtime migration saga, p50', value: one(rt.p50), tone: 'runtime' },
+        { label: 'bare Temporal, p95', value: one(bare.p95), tone: 'bare' },
+        { label: 'runtime migration saga, p95', value: one(rt.p95), tone: 'runtime' },
+      ],
+    },
+  ];
+}
+
 /** The benchmark's chart: one panel per figure of the groups that ran. */
 export function benchChart(r: BenchResult): string {
-  const { throughput: tp, latency: lat, micro, sweep, state, membership } = r;
+  const { throughput: tp, latency: lat, micro, sweep, state, membership, migration } = r;
   const millions = (s: Spread): Spread => ({ min: s.min / 1e6, median: s.median / 1e6, max: s.max / 1e6, runs: s.runs.map((v) => v / 1e6) });
   const ratioBars: Bar[] = [
     ...(tp === undefined
@@ -211,5 +229,6 @@ export function benchChart(r: BenchResult): string {
     });
   }
   if (membership !== undefined) panels.push(...membershipPanels(membership));
+  if (migration !== undefined) panels.push(...migrationPanels(migration));
   return barChart(`agent-cluster benchmark ${r.startedAt.slice(0, 10)} (${r.mode}, ${r.repeat} repeat(s); ${r.groups.join(', ')})`, panels);
 }

@@ -1,5 +1,5 @@
 /**
- * A throwaway cluster for the `membership` group: a fresh dev server of its own, real node processes
+ * A throwaway cluster for the `membership` and `migration` groups: a fresh dev server of its own, real node processes
  * (`workers/node.ts` through `spawnNodeProcess`, as `npm start` and the integration tests run them) and a
  * client reading the membership; plus the plain Temporal workers (bench/bare-worker.ts) and CPU burners
  * (bench/burner.ts) the group compares with and loads the machine with. Every process is tracked
@@ -320,12 +320,14 @@ export interface BareWorker {
   stop(): Promise<void>;
 }
 
-export async function startBareWorker(address: string, taskQueue: string, bundlePath: string): Promise<BareWorker> {
-  const { child, ready } = await forkReady<{ type: 'ready'; identity: string }>(
-    BARE_WORKER_ENTRY,
-    { TEMPORAL_ADDRESS: address, BARE_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath },
-    120_000,
-  );
+/**
+ * Starts a plain worker on `taskQueue`. With `activityQueue` it is also a bare node: an activity-only
+ * worker on that queue runs the trivial `bareNodeStep` (the migration group's baseline).
+ */
+export async function startBareWorker(address: string, taskQueue: string, bundlePath: string, options: { activityQueue?: string } = {}): Promise<BareWorker> {
+  const env: Record<string, string> = { TEMPORAL_ADDRESS: address, BARE_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath };
+  if (options.activityQueue !== undefined) env.BARE_ACTIVITY_QUEUE = options.activityQueue;
+  const { child, ready } = await forkReady<{ type: 'ready'; identity: string }>(BARE_WORKER_ENTRY, env, 120_000);
   return {
     identity: ready.identity,
     kill() {

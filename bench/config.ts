@@ -8,6 +8,7 @@
  * npm run bench -- --repeat 5 --sweep 10,100,1000
  * npm run bench -- --only state,latency             # some groups only: <date>-latency-state.* files
  * npm run bench -- --only membership                # opt-in: failure detection, soak, cost (~20 min)
+ * npm run bench -- --only migration --migrations 40  # opt-in: one live migration vs bare Temporal (~3 min)
  * node --import tsx bench/run.ts --quick --out /tmp/bench
  * ```
  *
@@ -20,9 +21,10 @@ import { DETECTOR_PRESETS } from '../src/cluster/detector.js';
 export const BENCH_GROUPS = ['throughput', 'latency', 'micro', 'sweep', 'state'] as const;
 /**
  * Groups that run only when `--only` names them: `membership` starts node processes and dev servers of its
- * own, kills nodes, saturates every core for minutes (about 20 minutes in all), so a default run leaves it out.
+ * own, kills nodes, saturates every core for minutes (about 20 minutes in all); `migration` starts a
+ * cluster of its own (a dev server, two node processes, two bare workers). A default run leaves them out.
  */
-export const OPT_IN_GROUPS = ['membership'] as const;
+export const OPT_IN_GROUPS = ['membership', 'migration'] as const;
 /** Every group, default ones first, in the order they run and are reported. */
 export const ALL_GROUPS = [...BENCH_GROUPS, ...OPT_IN_GROUPS] as const;
 export type BenchGroup = (typeof ALL_GROUPS)[number];
@@ -35,6 +37,7 @@ export const GROUP_HELP: Record<BenchGroup, string> = {
   sweep: 'K live agents (scale), and worker memory per cached agent vs a bare workflow',
   state: 'per-signal cost with a 1 KB vs a 200 KB agent state',
   membership: '(opt-in) real node processes: detection after kill -9, false suspicions with every core busy, history events per node per hour at two heartbeat rates, a cached agent\'s call after kill -9 of its worker vs bare Temporal',
+  migration: '(opt-in) real node processes: one live migration of a hosted agent (memo) between two nodes, p50/p95, vs bare Temporal doing the same round trips',
 };
 
 /** The cluster presets a detection run can use (src/cluster/presets.ts). */
@@ -63,6 +66,18 @@ export interface MembershipSizes {
   stallRuns: number;
 }
 
+/** Sizes of the `migration` group. */
+export interface MigrationSizes {
+  /** Hosted (`memo`) agents started on the first node; migration i moves agent i mod `agents`, so they go back and forth. */
+  agents: number;
+  /** Measured migrations per side (runtime and bare), interleaved. */
+  migrations: number;
+  /** Untimed migrations per side first (a warm-up agent and partner of their own). */
+  warmups: number;
+  /** `memo.get` lookups of distinct keys per agent before it moves: its node-local cache. */
+  warmKeys: number;
+}
+
 export interface BenchConfig {
   mode: 'full' | 'quick';
   /** The groups to run (`--only`), in {@link BENCH_GROUPS} order; all by default. */
@@ -84,6 +99,7 @@ export interface BenchConfig {
   /** N agents × M signals, each agent starting with a state of `smallBytes` or `largeBytes` of JSON. */
   state: { agents: number; signalsPerAgent: number; smallBytes: number; largeBytes: number };
   membership: MembershipSizes;
+  migration: MigrationSizes;
 }
 
 export const USAGE = [
@@ -91,11 +107,11 @@ export const USAGE = [
   '  [--sweep 10,100,1000,10000] [--sweep-once-above N] [--sweep-budget SEC] [--sweep-baseline K]',
   '  [--agents N] [--signals M] [--batch B] (throughput) [--calls N] (latency) [--concurrency C]',
   '  [--kills N] [--detect-presets production,development] [--soak-seconds S] [--cost-seconds S]',
-  '  [--cost-heartbeats 250,1000] [--stall-runs N] (membership)',
+  '  [--cost-heartbeats 250,1000] [--stall-runs N] (membership) [--migrations N] [--migration-agents K] (migration)',
   `groups (default: ${BENCH_GROUPS.join(', ')}; ${OPT_IN_GROUPS.join(', ')} only when --only names it):`,
   ...ALL_GROUPS.map((g) => `  ${g.padEnd(11)} ${GROUP_HELP[g]}`),
   'output: <out>/<date>.json, .md, .svg when every default group ran, else <date>-<groups>.* (e.g. 2026-11-22-state.md,',
-  '  2026-11-22-membership.md); --quick appends -quick. <out> defaults to bench/results.',
+  '  2026-11-22-membership.md, 2026-11-22-migration.md); --quick appends -quick. <out> defaults to bench/results.',
 ].join('\n');
 
 function full(out: string): BenchConfig {
@@ -121,6 +137,7 @@ function full(out: string): BenchConfig {
       costHeartbeatsMs: [250, 1_000],
       stallRuns: 5,
     },
+    migration: { agents: 20, migrations: 40, warmups: 2, warmKeys: 3 },
   };
 }
 
@@ -147,6 +164,7 @@ function quick(out: string): BenchConfig {
       costHeartbeatsMs: [250, 1_000],
       stallRuns: 1,
     },
+    migration: { agents: 2, migrations: 4, warmups: 1, warmKeys: 2 },
   };
 }
 
@@ -233,6 +251,8 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
       'cost-seconds': { type: 'string' },
       'cost-heartbeats': { type: 'string' },
       'stall-runs': { type: 'string' },
+      migrations: { type: 'string' },
+      'migration-agents': { type: 'string' },
     },
   });
   const out = values.out ?? defaultOut;
@@ -261,6 +281,8 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
   ms.costSeconds = positiveInt('cost-seconds', values['cost-seconds']) ?? ms.costSeconds;
   ms.costHeartbeatsMs = positiveInts('cost-heartbeats', values['cost-heartbeats']) ?? ms.costHeartbeatsMs;
   ms.stallRuns = positiveInt('stall-runs', values['stall-runs']) ?? ms.stallRuns;
+  config.migration.migrations = positiveInt('migrations', values.migrations) ?? config.migration.migrations;
+  config.migration.agents = positiveInt('migration-agents', values['migration-agents']) ?? config.migration.agents;
   // The detector refuses a heartbeat slower than half its timeout, or faster than 50 ms (src/cluster/detector.ts).
   const slowest = DETECTOR_PRESETS.production.heartbeatTimeoutMs / 2;
   const bad = ms.costHeartbeatsMs.filter((h) => h < 50 || h > slowest);

@@ -12,6 +12,8 @@ import type {
   LatencyResult,
   MembershipResult,
   MicroResult,
+  MigrationBenchResult,
+  MigrationSide,
   StallResult,
   StateResult,
   StateSizeSide,
@@ -298,6 +300,40 @@ function membershipSection(m: MembershipResult): string[] {
   return lines;
 }
 
+function migrationRow(what: string, side: MigrationSide): string[] {
+  const ms = side.ms;
+  return [what, String(side.completed), String(side.failed), ms === null ? '—' : fmt(ms.p50), ms === null ? '—' : fmt(ms.p95), ms === null ? '—' : fmt(ms.mean), side.minMs === null ? '—' : `${fmt(side.minMs)} – ${fmt(side.maxMs as number)}`];
+}
+
+function migrationSection(m: MigrationBenchResult): string[] {
+  const ratio = (v: number | undefined) => (v === undefined ? '—' : `${fmt(v)}×`);
+  const lines = [
+    `## Migration: one live migration of a hosted agent between two nodes, \`workflow.start\` → \`result()\`, ms`,
+    '',
+    ...table(
+      ['side', 'completed', 'failed', 'p50', 'p95', 'mean', 'min – max'],
+      [
+        migrationRow('bare Temporal: 2 signal round trips + 4 trivial activities on node queues', m.bare),
+        migrationRow(`runtime \`migration\` saga, \`memo\` agent (${m.preset} nodes)`, m.runtime),
+        ['runtime ÷ bare', '', '', ratio(m.ratios?.p50), ratio(m.ratios?.p95), ratio(m.ratios?.mean), ''],
+      ],
+    ),
+    '',
+    `${m.agents} agents with ${m.warmKeys} keys cached each, moved back and forth one at a time; ${m.migrations} migrations asked for per side, sides alternating run by run after ${m.warmups} untimed one(s) each.`,
+  ];
+  const d = (side: MigrationSide) => (side.dispatch === null ? 'not read' : `${fmt(side.dispatch.tasks)} tasks waited ${fmt(side.dispatch.ms)} ms in all to be started`);
+  lines.push(
+    `Task dispatch, median per migration, in the saga's (bare: the mover's) own history (scheduled → started, server time; the agent's and partner's own tasks not counted): runtime ${d(m.runtime)}, bare ${d(m.bare)}.`,
+  );
+  const c = m.cacheCheck;
+  if (c !== null) lines.push(`Cache moved with the agent: ${c.hits} of ${c.agents} agents found a key computed before their first move as a hit afterwards (${c.onHome} answered by the node they are on now).`);
+  const failed = m.runs.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    lines.push('', 'Failed migrations:', '', ...failed.map((r) => `- ${r.side} ${r.index + 1}, ${r.id} ${r.from} → ${r.to}, after ${fmt(r.ms)} ms: ${r.error ?? 'no reason recorded'}`));
+  }
+  return lines;
+}
+
 /** The whole report as markdown; a group that did not run has no section. */
 export function markdownReport(r: BenchResult): string {
   const m = r.machine;
@@ -322,6 +358,7 @@ export function markdownReport(r: BenchResult): string {
     r.sweep && sweepSection(r.sweep),
     r.state && stateSection(r.state),
     r.membership && membershipSection(r.membership),
+    r.migration && migrationSection(r.migration),
   ];
   for (const section of sections) if (section !== undefined) lines.push('', ...section);
   if (r.notes.length > 0) lines.push('', '## Notes', '', ...r.notes.map((n) => `- ${n}`));

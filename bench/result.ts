@@ -5,8 +5,8 @@
  * (`--only`). JSON only.
  *
  * Schema 2 (from schema 1): sections optional and `groups` added; throughput `coalesced`; the `state`
- * section; sweep `projection`; targets may carry a `unit`; later, the optional `membership` section (an
- * opt-in group: older schema-2 files simply have none).
+ * section; sweep `projection`; targets may carry a `unit`; later, the optional `membership` and `migration`
+ * sections (opt-in groups: older schema-2 files simply have none).
  *
  * @module
  */
@@ -276,6 +276,69 @@ export interface MembershipResult {
   stall: StallResult | null;
 }
 
+/** One migration of the `migration` group, runtime or bare, as measured. */
+export interface MigrationRun {
+  side: 'runtime' | 'bare';
+  /** Its place among the side's measured migrations (0-based); warm-ups are not recorded. */
+  index: number;
+  /** The agent (runtime) or partner workflow (bare) moved. */
+  id: string;
+  from: string;
+  to: string;
+  /** `workflow.start` → `result()`, ms (also for a failed one: how long until it failed). */
+  ms: number;
+  /** Completed, and the agent (its `jido.info`) or partner (its `bare.home`) says the new node and epoch. */
+  ok: boolean;
+  /** Why not, when not ok. */
+  error?: string;
+  /**
+   * The workflow and activity tasks of the saga's (bare: the mover's) own history, and their waits from
+   * scheduled to started summed (server time, ms): the share of `ms` spent waiting for the server to hand
+   * out a task. The agent's (partner's) own tasks are not in it. Absent when the history was unreadable.
+   */
+  dispatch?: { tasks: number; ms: number };
+}
+
+/** One side of the migration group: the completed migrations' times, and how many did not complete. */
+export interface MigrationSide {
+  /** Migrations that completed and were checked; `ms.count` of them. */
+  completed: number;
+  failed: number;
+  /** Percentiles and mean of the completed ones, ms; null when none completed. */
+  ms: Percentiles | null;
+  /** Fastest and slowest completed one, ms. */
+  minMs: number | null;
+  maxMs: number | null;
+  /** Medians over the completed ones of {@link MigrationRun.dispatch}: tasks, and their summed wait to be started (ms). */
+  dispatch: { tasks: number; ms: number } | null;
+}
+
+/**
+ * The opt-in `migration` group: one live migration of a hosted agent between two node processes, against
+ * bare Temporal doing the same round trips (2 signal round trips, 4 activities on node queues), same server.
+ */
+export interface MigrationBenchResult {
+  /** The cluster preset of the nodes. */
+  preset: 'production' | 'development';
+  /** Memo agents moved (back and forth), lookups each warmed its cache with, untimed migrations per side first. */
+  agents: number;
+  warmKeys: number;
+  warmups: number;
+  /** Measured migrations asked for per side. */
+  migrations: number;
+  runtime: MigrationSide;
+  bare: MigrationSide;
+  /** Runtime ÷ bare of the p50s, p95s and means (above 1: the runtime is slower); null when a side has none. */
+  ratios: { p50: number; p95: number; mean: number } | null;
+  /**
+   * After the measurements, every agent looked up a key computed before its first move: a hit on the node
+   * it is on now says its node-local cache moved with it. Null when the check did not run.
+   */
+  cacheCheck: { agents: number; hits: number; onHome: number } | null;
+  /** Every measured migration, in run order. */
+  runs: MigrationRun[];
+}
+
 /** A headline figure: a target of the issue and whether this run met it (null: no target set). */
 export interface TargetCheck {
   name: string;
@@ -302,6 +365,7 @@ export interface BenchResult {
   sweep?: SweepResult;
   state?: StateResult;
   membership?: MembershipResult;
+  migration?: MigrationBenchResult;
   targets: TargetCheck[];
   /** What was not measured as asked, and why; caveats of the method. */
   notes: string[];

@@ -6,7 +6,8 @@
  * Order: tools → bundle + dev server → worker process → repeats of {throughput (modes in alternating
  * order), state (sizes in alternating order, after one untimed round of each), latency (calls
  * alternating), micro} → main worker stopped → sweep (fresh worker per size) → membership (opt-in: its own
- * dev servers and node processes, see scenarios/membership.ts) → result files. Groups not selected
+ * dev servers and node processes, see scenarios/membership.ts) → migration (opt-in: a cluster of its own,
+ * see scenarios/migration.ts) → result files. Groups not selected
  * (`--only`) are skipped. The server, the workers and the scratch directory are removed on every
  * exit path, including an error and Ctrl-C. Speed never fails anything here: targets are reported, not
  * enforced.
@@ -26,6 +27,7 @@ import { markdownReport } from './report.js';
 import { latencyRound } from './scenarios/latency.js';
 import { microRound } from './scenarios/micro.js';
 import { runMembership } from './scenarios/membership.js';
+import { runMigration } from './scenarios/migration.js';
 import { runSweep } from './scenarios/sweep.js';
 import { stateRound, stateWarmup, type StateSize } from './scenarios/state.js';
 import { THROUGHPUT_MODES, throughputRound } from './scenarios/throughput.js';
@@ -94,9 +96,9 @@ async function measure(config: BenchConfig): Promise<void> {
   if (mainWorker || ran('sweep')) {
     await bundleWorkflowsToFile(path.join(HERE, 'workflows.ts'), bundlePath, { preloadModules: [path.join(HERE, 'ballast-agent.ts'), ...WORKFLOW_PRELOAD_MODULES] });
   }
-  if (ran('sweep') || ran('membership')) await bundleWorkflowsToFile(path.join(HERE, 'bare-workflows.ts'), bareBundlePath, { preloadModules: [] });
-  // The membership group's node processes run what a deployment runs: workflows/index.ts, the usual preloads.
-  if (ran('membership')) await bundleWorkflowsToFile(path.join(HERE, '..', 'workflows', 'index.ts'), clusterBundlePath);
+  if (ran('sweep') || ran('membership') || ran('migration')) await bundleWorkflowsToFile(path.join(HERE, 'bare-workflows.ts'), bareBundlePath, { preloadModules: [] });
+  // The node processes of the membership and migration groups run what a deployment runs: workflows/index.ts, the usual preloads.
+  if (ran('membership') || ran('migration')) await bundleWorkflowsToFile(path.join(HERE, '..', 'workflows', 'index.ts'), clusterBundlePath);
   const server = await serverStarting;
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());
@@ -173,6 +175,12 @@ async function measure(config: BenchConfig): Promise<void> {
     const membership = await runMembership({ bundlePath: clusterBundlePath, bareBundlePath, scratch, runId, log }, config.membership);
     raw.membership = membership;
     notes.push(...membership.notes);
+  }
+
+  if (ran('migration')) {
+    const migration = await runMigration({ bundlePath: clusterBundlePath, bareBundlePath, scratch, runId, log }, config.migration);
+    raw.migration = migration;
+    notes.push(...migration.notes);
   }
 
   if (ran('throughput') || ran('sweep') || ran('state')) {

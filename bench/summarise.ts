@@ -14,6 +14,9 @@ import type {
   DetectionResult,
   MembershipResult,
   MemoryProjection,
+  MigrationBenchResult,
+  MigrationRun,
+  MigrationSide,
   StallResult,
   StallRun,
   StateResult,
@@ -24,9 +27,10 @@ import type {
   TargetCheck,
 } from './result.js';
 import type { DetectionRaw, MembershipRaw, StallRaw } from './scenarios/membership.js';
+import type { MigrationRaw } from './scenarios/migration.js';
 import type { StateSample, StateSize } from './scenarios/state.js';
 import type { SweepRaw, SweepRuns } from './scenarios/sweep.js';
-import { growth, pairedRatio, spread, type Percentiles } from './stats.js';
+import { growth, median, pairedRatio, percentiles, spread, type Percentiles } from './stats.js';
 
 /** Everything measured, run by run (empty for a group that did not run). */
 export interface RawRuns {
@@ -38,6 +42,8 @@ export interface RawRuns {
   state: Record<StateSize, StateSample[]>;
   /** The opt-in `membership` group's measurements (absent when it did not run). */
   membership?: MembershipRaw;
+  /** The opt-in `migration` group's measurements (absent when it did not run). */
+  migration?: MigrationRaw;
 }
 
 /** Empty raw runs, to be filled by the groups that run. */
@@ -112,7 +118,7 @@ function vsBare(raw: RawRuns): SweepVsBare | null {
 
 const pick = <T, K extends keyof T>(rows: readonly T[], key: K): T[K][] => rows.map((r) => r[key]);
 
-type Sections = Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep' | 'state' | 'membership'>;
+type Sections = Pick<BenchResult, 'throughput' | 'latency' | 'micro' | 'sweep' | 'state' | 'membership' | 'migration'>;
 
 function checks(r: Sections): TargetCheck[] {
   const t = (name: string, target: string, measured: number, met: boolean | null, unit?: string): TargetCheck =>
@@ -149,6 +155,13 @@ function checks(r: Sections): TargetCheck[] {
     }
   }
   if (r.membership !== undefined) out.push(...membershipChecks(r.membership, t));
+  const ratios = r.migration?.ratios;
+  if (ratios != null) {
+    out.push(
+      t('one live migration of a hosted agent, p50, runtime ÷ bare Temporal', 'none set', ratios.p50, null),
+      t('one live migration of a hosted agent, p95, runtime ÷ bare Temporal', 'none set', ratios.p95, null),
+    );
+  }
   return out;
 }
 
@@ -238,6 +251,28 @@ export function membershipSection(m: MembershipRaw): MembershipResult {
     cost: costSection(m.cost),
     stall: m.stall === null ? null : stallSection(m.stall),
   };
+}
+
+function migrationSide(runs: readonly MigrationRun[]): MigrationSide {
+  const ms = runs.filter((r) => r.ok).map((r) => r.ms);
+  const dispatch = runs.flatMap((r) => (r.ok && r.dispatch !== undefined ? [r.dispatch] : []));
+  return {
+    dispatch: dispatch.length === 0 ? null : { tasks: median(dispatch.map((d) => d.tasks)), ms: median(dispatch.map((d) => d.ms)) },
+    completed: ms.length,
+    failed: runs.length - ms.length,
+    ms: ms.length > 0 ? percentiles(ms) : null,
+    minMs: ms.length > 0 ? Math.min(...ms) : null,
+    maxMs: ms.length > 0 ? Math.max(...ms) : null,
+  };
+}
+
+/** Percentiles per side of the completed migrations, failures counted, and runtime ÷ bare of the p50s and p95s. */
+export function migrationSection(m: MigrationRaw): MigrationBenchResult {
+  const runtime = migrationSide(m.runs.filter((r) => r.side === 'runtime'));
+  const bare = migrationSide(m.runs.filter((r) => r.side === 'bare'));
+  const ratios =
+    runtime.ms === null || bare.ms === null ? null : { p50: runtime.ms.p50 / bare.ms.p50, p95: runtime.ms.p95 / bare.ms.p95, mean: runtime.ms.mean / bare.ms.mean };
+  return { preset: m.preset, agents: m.agents, warmKeys: m.warmKeys, warmups: m.warmups, migrations: m.migrations, runtime, bare, ratios, cacheCheck: m.cacheCheck, runs: m.runs };
 }
 
 function stateSide(samples: readonly StateSample[], targetBytes: number): StateSizeSide {
@@ -332,6 +367,7 @@ export function summarise(
   if (ran('sweep')) sections.sweep = sweepSection(config, raw, run.maxCachedWorkflows);
   if (ran('state')) sections.state = stateSection(config, raw);
   if (ran('membership') && raw.membership !== undefined) sections.membership = membershipSection(raw.membership);
+  if (ran('migration') && raw.migration !== undefined) sections.migration = migrationSection(raw.migration);
   return {
     schema: 2,
     mode: config.mode,

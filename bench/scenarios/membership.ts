@@ -484,12 +484,13 @@ function codeFingerprint(): string {
  * files. Node processes load the sources as they start, so a change landing mid-run would mix versions:
  * the fingerprint is compared before and after.
  */
-function codeVersion(): { text: string; fingerprint: string } {
+export function codeVersion(): { text: string; fingerprint: string } {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', timeout: 10_000 }).trim();
   const fingerprint = codeFingerprint();
   try {
-    const dirty = git('status', '--porcelain', '--', ...RUNTIME_DIRS);
-    const changes = dirty === '' ? '' : ` with uncommitted changes to ${dirty.split('\n').map((l) => l.slice(3)).join(', ')}`;
+    // Not trimmed: a porcelain line is `XY path`, and X may be a space.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', ...RUNTIME_DIRS], { cwd: ROOT, encoding: 'utf8', timeout: 10_000 }).split('\n').filter((l) => l.trim() !== '');
+    const changes = dirty.length === 0 ? '' : ` with uncommitted changes to ${dirty.map((l) => l.slice(3)).join(', ')}`;
     return { text: `commit ${git('rev-parse', '--short', 'HEAD')}${changes} (files ${fingerprint})`, fingerprint };
   } catch (err) {
     return { text: `files ${fingerprint} (git: ${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, fingerprint };

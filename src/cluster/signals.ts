@@ -313,6 +313,13 @@ export const CLUSTER_SIGNALS = {
     to: BALANCER,
     seed: ['circuit_breaker_trip'],
   }),
+  'cluster.placement.configure': live({
+    schema: z.strictObject({ strategy: name.optional(), thresholds: z.strictObject({ cpu: z.number(), memory: z.number() }).optional(), autoRebalance: z.strictObject({ threshold: z.number(), cooldownMs: z.number(), planner: z.record(z.string(), z.number()).optional() }).nullable().optional() }),
+    description: 'set the placement strategy, the resource thresholds, or automatic rebalancing (a call: answered with the config)',
+    from: 'operator',
+    to: BALANCER,
+    seed: ['configure_load_balancing'],
+  }),
   'cluster.placement.succeeded': live({
     schema: placementSucceededSchema,
     description: 'a node did a task it was given (closes a half-open circuit breaker)',

@@ -8,7 +8,8 @@ import { memoRuntime, type MemoCache } from '../../activities/examples/memo.js';
 import { applySignal, type Applied } from '../../src/agent/apply.js';
 import { checkDirectives } from '../../src/agent/admission.js';
 import { saga } from '../../src/agent/directives.js';
-import { MIGRATION_MANAGER_INITIAL, migrationManagerAgent, type MigrationManagerState } from '../../src/cluster/index.js';
+import { LOAD_BALANCER_INITIAL, MIGRATION_MANAGER_INITIAL, loadBalancerAgent, migrationManagerAgent, placementTable, type LoadBalancerState, type MigrationManagerState } from '../../src/cluster/index.js';
+import { agentImbalance } from '../../src/cluster/agents/load-balancer.js';
 import { ErrorCode } from '../../src/errors.js';
 import { createSignal } from '../../src/signal/index.js';
 
@@ -143,5 +144,57 @@ describe('migration manager (applySignal)', () => {
     expect(s.nodes['node-b']).toEqual({ incarnation: 2, status: 'joining' });
     s = ok(applySignal(migrationManagerAgent, s, t('node-b', 2, 'up', 3), ctx())).state;
     expect(request(s, { agentId: 'x', node: 'node-b' }).ok).toBe(true);
+  });
+});
+
+describe('load balancer (applySignal)', () => {
+  const T0 = 1_700_000_000_000;
+  const ctx = { agentId: 'cluster/load-balancer', kind: 'loadBalancer', node: 'node-a', now: T0 };
+  const info = (nodeId: string, incarnation = 1) => ({
+    nodeId,
+    incarnation,
+    capabilities: [],
+    labels: {},
+    kinds: ['memo'],
+    activities: [],
+    capacity: { cpus: 2, memoryBytes: 8e9, maxAgents: 100 },
+    version: '0.1.0',
+    startedAt: T0,
+  });
+  const row = (s: LoadBalancerState, nodeId: string, homedAgents: number) =>
+    applySignal(loadBalancerAgent, s, createSignal('cluster.placement.node', { info: info(nodeId), homedAgents }, { source: `/node/${nodeId}` }), ctx);
+  const up = (s: LoadBalancerState, nodeId: string) =>
+    applySignal(loadBalancerAgent, s, createSignal('cluster.member.up', { seq: 1, nodeId, incarnation: 1, from: 'joining', to: 'up', reason: 'x', at: T0 }, { source: '/topic' }), ctx);
+  const ok = <T>(a: Applied<T>) => {
+    if (!a.ok) throw new Error(a.error.message);
+    return a;
+  };
+  let s = LOAD_BALANCER_INITIAL;
+  for (const [n, agents] of [['node-a', 30], ['node-b', 2]] as const) s = ok(up(ok(row(s, n, agents)).state, n)).state;
+
+  it('places by its table, records the decision, refuses with the reasons, and takes rows only from the node itself', () => {
+    const placed = ok(applySignal(loadBalancerAgent, s, createSignal('cluster.placement.requested', { agentId: 'x', kind: 'memo' }, { source: '/client' }), ctx));
+    expect(placed.result).toMatchObject({ node: 'node-b', strategy: 'weighted-score' });
+    expect(placed.state.decisions).toHaveLength(1);
+    expect(placed.state.nodes['node-b']?.agents).toBe(3);
+    expect(applySignal(loadBalancerAgent, s, createSignal('cluster.placement.requested', { agentId: 'x', kind: 'gpu-job' }, { source: '/client' }), ctx)).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.REFUSED, message: expect.stringMatching(/node-a cannot run kind "gpu-job"; node-b cannot run kind "gpu-job"/) },
+    });
+    expect(applySignal(loadBalancerAgent, s, createSignal('cluster.placement.node', { info: info('node-a') }, { source: '/node/node-b' }), ctx)).toMatchObject({ ok: false, error: { code: ErrorCode.REFUSED } });
+    // A node going down opens nothing by itself, but counts; five migrations failing at it open its breaker.
+    let b = s;
+    for (let i = 0; i < 5; i++) b = ok(applySignal(loadBalancerAgent, b, createSignal('cluster.placement.failed', { nodeId: 'node-b', reason: 'restore timed out' }, { source: '/migration/x' }), ctx)).state;
+    expect(placementTable(b, T0).nodes.find((n) => n.nodeId === 'node-b')?.breaker).toBe('open');
+    expect(ok(applySignal(loadBalancerAgent, b, createSignal('cluster.placement.requested', { agentId: 'y', kind: 'memo' }, { source: '/client' }), ctx)).result).toMatchObject({ node: 'node-a' });
+  });
+
+  it('asks for a rebalance round when configured and the imbalance crosses the threshold, once per cooldown', () => {
+    expect(agentImbalance(s)).toBeCloseTo(14 / 16, 10);
+    expect(ok(row(s, 'node-b', 2)).directives).toEqual([]); // off by default
+    const on = ok(applySignal(loadBalancerAgent, s, createSignal('cluster.placement.configure', { autoRebalance: { threshold: 0.5, cooldownMs: 60_000 } }, { source: '/operator' }), ctx)).state;
+    const asked = ok(row(on, 'node-b', 2));
+    expect(asked.directives).toEqual([{ kind: 'emit', to: { agent: 'cluster/migration-manager' }, signal: { type: 'cluster.rebalance.requested', data: { reason: expect.stringMatching(/deviate 88 % from the mean/) } } }]);
+    expect(ok(row(asked.state, 'node-b', 2)).directives).toEqual([]); // cooldown
   });
 });

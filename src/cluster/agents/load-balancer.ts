@@ -24,8 +24,10 @@
  */
 import { z } from 'zod';
 import { defineAction, defineAgent } from '../../agent/define-agent.js';
+import { emit, type Directive } from '../../agent/directives.js';
 import { refuse } from '../../errors.js';
-import { memberTransitionSchema, nodeLoadSchema, nodeStatusSchema, placementFailedSchema, placementNodeSchema, placementRequestedSchema, placementSucceededSchema } from '../signals.js';
+import type { JsonValue } from '../../signal/index.js';
+import { CLUSTER_IDS, memberTransitionSchema, nodeLoadSchema, nodeStatusSchema, placementFailedSchema, placementNodeSchema, placementRequestedSchema, placementSucceededSchema } from '../signals.js';
 import { BREAKER_DEFAULTS, currentState, recordFailure, recordSuccess, type BreakerRecord } from '../../placement/breakers.js';
 import { place, type PlacementDecision } from '../../placement/place.js';
 import { STRATEGIES, type StrategyName } from '../../placement/strategies/index.js';
@@ -36,9 +38,20 @@ const MAX_NODES = 512;
 
 const strategyName = z.string().refine((s) => s in STRATEGIES, { message: `a strategy: one of ${Object.keys(STRATEGIES).join(', ')}` });
 
+export const autoRebalanceSchema = z.strictObject({
+  /** A round is asked for when some up node's agent count deviates from the mean by more than this fraction. */
+  threshold: z.number().min(0.01).max(10),
+  /** At most one round per this long. */
+  cooldownMs: z.number().int().min(1_000).max(86_400_000),
+  /** Planner overrides for the rounds it asks for. */
+  planner: z.record(z.string(), z.number()).optional(),
+});
+
 export const loadBalancerConfigSchema = z.strictObject({
   strategy: strategyName,
   thresholds: z.strictObject({ cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),
+  /** Off unless set (`cluster.placement.configure`): the load balancer asks for rebalance rounds itself. */
+  autoRebalance: autoRebalanceSchema.optional(),
 });
 
 const rowSchema = z.strictObject({
@@ -63,6 +76,8 @@ export const loadBalancerStateSchema = z.strictObject({
   breakers: z.record(z.string(), z.unknown()),
   seq: z.number().int().nonnegative(),
   decisions: z.array(z.unknown()),
+  /** When it last asked for a rebalance round (workflow time). */
+  lastRebalanceAt: z.number().optional(),
 });
 export type LoadBalancerState = z.infer<typeof loadBalancerStateSchema>;
 type S = LoadBalancerState;
@@ -100,6 +115,40 @@ function touch(s: S, nodes: S['nodes'], now: number, extra: Partial<S> = {}): S 
   return { ...s, ...extra, nodes, version: s.version + 1, at: now };
 }
 
+/** Largest deviation of an up node's agent count from the mean over the up nodes (0 with fewer than two). */
+export function agentImbalance(s: S): number {
+  const counts = Object.values(s.nodes).filter((r) => r.known && r.status === 'up').map((r) => r.agents);
+  if (counts.length < 2) return 0;
+  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+  return mean === 0 ? 0 : Math.max(...counts.map((c) => Math.abs(c - mean) / mean));
+}
+
+/** The rebalance trigger: a round asked of the migration manager when the imbalance crosses the threshold, at most once per cooldown. */
+function maybeRebalance(s: S, now: number): { state: S; directives: Directive[] } {
+  const auto = s.config.autoRebalance;
+  if (auto === undefined) return { state: s, directives: [] };
+  if (s.lastRebalanceAt !== undefined && now - s.lastRebalanceAt < auto.cooldownMs) return { state: s, directives: [] };
+  const dev = agentImbalance(s);
+  if (dev <= auto.threshold) return { state: s, directives: [] };
+  const data: Record<string, JsonValue> = { reason: `agent counts deviate ${(dev * 100).toFixed(0)} % from the mean (threshold ${(auto.threshold * 100).toFixed(0)} %)` };
+  if (auto.planner !== undefined) data.planner = auto.planner;
+  return { state: { ...s, lastRebalanceAt: now }, directives: [emit.toAgent(CLUSTER_IDS.migrationManager, { type: 'cluster.rebalance.requested', data })] };
+}
+
+const configure = defineAction({
+  name: 'configure',
+  description: 'Sets the strategy, the thresholds, or the automatic rebalancing (null turns it off).',
+  params: z.strictObject({ strategy: strategyName.optional(), thresholds: loadBalancerConfigSchema.shape.thresholds.optional(), autoRebalance: autoRebalanceSchema.nullable().optional() }),
+  run: (s: S, p, _signal, ctx) => {
+    const config = { ...s.config };
+    if (p.strategy !== undefined) config.strategy = p.strategy;
+    if (p.thresholds !== undefined) config.thresholds = p.thresholds;
+    if (p.autoRebalance === null) delete config.autoRebalance;
+    else if (p.autoRebalance !== undefined) config.autoRebalance = p.autoRebalance;
+    return { state: { ...s, config, version: s.version + 1, at: ctx.now }, result: config };
+  },
+});
+
 const nodeRow = defineAction({
   name: 'node',
   description: 'A node\'s announcement and last load, from the node itself.',
@@ -121,7 +170,7 @@ const nodeRow = defineAction({
       known: true,
     };
     if (p.load !== undefined) row.load = p.load;
-    return { state: touch(s, { ...s.nodes, [row.nodeId]: row }, ctx.now) };
+    return maybeRebalance(touch(s, { ...s.nodes, [row.nodeId]: row }, ctx.now), ctx.now);
   },
 });
 
@@ -190,6 +239,7 @@ export const loadBalancerAgent = defineAgent({
     'cluster.placement.requested': requested,
     'cluster.placement.failed': failed,
     'cluster.placement.succeeded': succeeded,
+    'cluster.placement.configure': configure,
     'cluster.member.*': member,
   },
   options: { maxStateBytes: 768 * 1024 },
