@@ -162,9 +162,10 @@ describe('bad input is refused before anything starts or changes', () => {
     await notStarted(id);
   });
 
-  it('refuses a start without a home node', async () => {
+  it('refuses a start without a home node when no load balancer can place it', async () => {
     const id = freshId('nonode');
-    await expect(agents.startAgent(accumulatorAgent, id)).rejects.toMatchObject({ code: ErrorCode.INVALID_CONFIG });
+    // No node given, no defaultNode: automatic placement, and this server runs no cluster agents.
+    await expect(agents.startAgent(accumulatorAgent, id)).rejects.toMatchObject({ code: ErrorCode.NO_NODE_FITS, message: expect.stringMatching(/load balancer .* does not answer/) });
     await notStarted(id);
   });
 
