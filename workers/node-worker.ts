@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../activities/index.js';
 import { createControlActivities } from '../activities/control-activities.js';
+import { fencingInterceptor } from '../activities/host/fencing.js';
 import { nodeTaskQueue } from '../src/agent/agent-id.js';
 import { CLUSTER_PRESETS } from '../src/cluster/presets.js';
 import { WORKFLOW_PRELOAD_MODULES } from '../src/infra/bundle.js';
@@ -114,7 +115,7 @@ export async function createNodeWorker(config: NodeConfig, log: Pino): Promise<N
     identity,
     shutdownGraceTime,
     activities: createActivities(host, member),
-    interceptors: { activity: [latency.interceptor] },
+    interceptors: { activity: [fencingInterceptor(host), latency.interceptor] },
     // Lease heartbeats go out as the lease sends them (the SDK's default throttle, 0.8 × the heartbeat
     // timeout, would leave a 2.5 s lease only 0.5 s of slack).
     maxHeartbeatThrottleInterval: 100,

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { createActivities, AgentHost, HOSTED_RUNTIMES } from '../../activities/index.js';
 import { createControlActivities } from '../../activities/control-activities.js';
+import { fencingInterceptor } from '../../activities/host/fencing.js';
 import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/search-attributes.js';
 import { searchAttributeArgs } from '../../src/infra/dev-server.js';
@@ -192,7 +193,9 @@ export async function startNodeWorkers(
   for (const node of nodes) {
     const host = new AgentHost(node, HOSTED_RUNTIMES);
     hosts.set(node, host);
-    workers.push(await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: { ...createActivities(host), ...testActivities }, shutdownGraceTime: '1s' }));
+    workers.push(
+      await Worker.create({ connection, namespace, taskQueue: nodeTaskQueue(node), activities: { ...createActivities(host), ...testActivities }, shutdownGraceTime: '1s', interceptors: { activity: [fencingInterceptor(host)] } }),
+    );
   }
   const running = Promise.all(workers.map((w) => w.run()));
   return {

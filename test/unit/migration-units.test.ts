@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { AgentHost, type HostedRuntime } from '../../activities/host/agent-host.js';
 import { memoRuntime, type MemoCache } from '../../activities/examples/memo.js';
+import { fencingInterceptor } from '../../activities/host/fencing.js';
+import { epochOfActivityId, runActivityId } from '../../src/agent/fencing.js';
 import { applySignal, type Applied } from '../../src/agent/apply.js';
 import { checkDirectives } from '../../src/agent/admission.js';
 import { saga } from '../../src/agent/directives.js';
@@ -196,5 +198,24 @@ describe('load balancer (applySignal)', () => {
     const asked = ok(row(on, 'node-b', 2));
     expect(asked.directives).toEqual([{ kind: 'emit', to: { agent: 'cluster/migration-manager' }, signal: { type: 'cluster.rebalance.requested', data: { reason: expect.stringMatching(/deviate 88 % from the mean/) } } }]);
     expect(ok(row(asked.state, 'node-b', 2)).directives).toEqual([]); // cooldown
+  });
+});
+
+describe('run fencing on the node', () => {
+  const run = async (host: AgentHost, activityId: string, activityType = 'memoLookup') => {
+    const ctx = { info: { activityType, activityId, workflowExecution: { workflowId: 'agent/x', runId: 'r' } } } as unknown as Parameters<ReturnType<typeof fencingInterceptor>>[0];
+    const inbound = fencingInterceptor(host)(ctx).inbound!;
+    return inbound.execute!({ args: [], headers: {} }, async () => 'ran');
+  };
+
+  it('refuses a run carrying an epoch older than the newest the node has seen; lets current ones and unknown agents run', async () => {
+    const host = new AgentHost('node-a');
+    expect(await run(host, '7')).toBe('ran'); // never seen: runs
+    host.unmount('x', 1); // the move's release
+    await expect(run(host, '7')).rejects.toMatchObject({ type: ErrorCode.FENCED, nonRetryable: true, message: expect.stringMatching(/carries epoch 0, the agent has moved under epoch 1/) });
+    expect(await run(host, 'e1.0')).toBe('ran');
+    expect(await run(host, 'e2.5')).toBe('ran');
+    expect(await run(host, '3', 'hostStatus')).toBe('ran'); // the host's own operations fence themselves
+    expect([runActivityId(0, 3), runActivityId(2, 3), epochOfActivityId('e12.4'), epochOfActivityId('17')]).toEqual([undefined, 'e2.3', 12, 0]);
   });
 });

@@ -22,6 +22,7 @@ import type { Rejection } from '../../src/agent/apply.js';
 import { agentWorkflowId, nodeTaskQueue } from '../../src/agent/agent-id.js';
 import type { EmitDirective, OutboundSignal, RunDirective, SagaDirective, SpawnDirective } from '../../src/agent/directives.js';
 import { EffectQueue, type DispatchMode, type EffectEntry, type QueuedEffect } from '../../src/agent/effect-queue.js';
+import { runActivityId } from '../../src/agent/fencing.js';
 import { ErrorCode } from '../../src/errors.js';
 import { signalMessage, signalsMessage, type AgentWorkflowInput } from '../../src/messages.js';
 import { AgentKindKey, AgentNodeKey, AgentStatusKey } from '../../src/search-attributes.js';
@@ -96,6 +97,8 @@ export class Effects {
   /** Runs of a hosted agent waiting for its node to mount it. */
   private readonly awaitingMount: EffectEntry[] = [];
   private pumping = false;
+  /** Runs dispatched in this run (numbers the activity ids of a moved agent's runs). */
+  private runs = 0;
 
   constructor(
     private readonly host: EffectHost,
@@ -228,6 +231,9 @@ export class Effects {
       retry: retryPolicy({ ...RUN_DEFAULTS.retry, ...d.retry }),
       // Only when asked: a run recorded without it replays the same ScheduleActivityTask command.
       ...(d.heartbeatTimeoutMs === undefined ? {} : { heartbeatTimeout: d.heartbeatTimeoutMs }),
+      // A moved agent's runs carry its epoch in their id, for the node to fence (activities/host/fencing.ts);
+      // an agent never moved keeps the default ids, so its histories replay unchanged.
+      ...(this.host.epoch() > 0 ? { activityId: runActivityId(this.host.epoch(), this.runs++) } : {}),
     });
     const fn = activities[d.activity] as (input: unknown) => Promise<unknown>;
     const node = this.host.node();

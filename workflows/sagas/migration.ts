@@ -191,7 +191,14 @@ export async function migration(rawInput: MigrationInput): Promise<MigrationResu
       record('release', 'skipped', `node ${from} did not answer (${message(err)}); it is fenced by epoch ${next} all the same`);
     }
   } else {
-    record('release', 'skipped', 'not a hosted agent: nothing mounted on the source');
+    // Nothing mounted there, but the source learns the new epoch: it refuses the agent's older runs.
+    record('release', 'running', `fence ${from} at epoch ${next}`);
+    try {
+      await node(from, `fence agent ${agentId} on ${from} (epoch ${next})`).hostUnmount({ agentId, epoch: next });
+      record('release', 'done', `${from} refuses epoch ${epoch} from now on`);
+    } catch (err) {
+      record('release', 'skipped', `node ${from} did not answer (${message(err)}); the agent's workflow ignores its results all the same`);
+    }
   }
 
   // ---- validate ----
