@@ -118,7 +118,7 @@ describe('live migration', () => {
     await wholeOn(id, 'node-b', 1, false);
     // Nothing was mounted on node-a, but it was told the new epoch: it refuses the agent's older runs.
     expect(host('node-a').newestEpoch(id)).toBe(1);
-    expect(progress.steps.find((s) => s.step === 'release')).toMatchObject({ status: 'done' });
+    expect(progress.steps.filter((s) => s.step === 'release').at(-1)).toMatchObject({ status: 'done' });
     expect(await agents.call(accumulatorAgent, id, 'accumulator.add', { amount: 1 })).toBe(6);
     // And back again, under the next epoch.
     expect((await migrate({ agentId: id, to: 'node-a' })).result).toMatchObject({ from: 'node-b', to: 'node-a', epoch: 2 });
