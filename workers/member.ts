@@ -42,6 +42,7 @@ import {
   MIGRATION_MANAGER_INITIAL,
   loadBalancerAgent,
   LOAD_BALANCER_INITIAL,
+  resourceManagerAgent,
   nodeDiscoveryAgent,
   nodeLoadSchema,
   nodeSource,
@@ -188,6 +189,7 @@ export class NodeMember implements LeaseHolder {
   private detector: DetectorConfig;
   private verdictPending = false;
   private homedAgents: number | undefined;
+  private homedByKind: Record<string, number> | undefined;
   /** Client work in flight (see `settled`). */
   private readonly inFlight = new Set<Promise<unknown>>();
   private leaveRequested!: () => void;
@@ -288,6 +290,7 @@ export class NodeMember implements LeaseHolder {
       rows[id] = { nodeId: id, incarnation: r.incarnation, status: r.status, capabilities, labels, kinds, capacity, agents: r.lastLoad?.hostedAgents ?? 0, known: true, ...(r.lastLoad !== undefined ? { load: r.lastLoad } : {}) };
     }
     await this.agents.startAgent(loadBalancerAgent, CLUSTER_IDS.loadBalancer, { node: nodeId, state: { ...LOAD_BALANCER_INITIAL, nodes: rows } });
+    await this.agents.startAgent(resourceManagerAgent, CLUSTER_IDS.resourceManager, { node: nodeId });
     await this.agents.subscribe(CLUSTER_IDS.membershipTopic, [CLUSTER_IDS.healthMonitor, CLUSTER_IDS.migrationManager, CLUSTER_IDS.loadBalancer]);
     try {
       await this.o.client.workflow.start('topic', {
@@ -392,9 +395,10 @@ export class NodeMember implements LeaseHolder {
       const at = Date.now();
       await this.agents.send(CLUSTER_IDS.nodeDiscovery, { type: 'cluster.node.load', data: { nodeId: this.nodeId, incarnation, load, at } });
       // The load balancer's row of this node, with the agents homed here (a visibility count, every 10th report).
-      if (this.reportsSent % 10 === 0) this.homedAgents = await this.countHomed();
+      if (this.reportsSent % 10 === 0) [this.homedAgents, this.homedByKind] = [await this.countHomed(), await this.countHomedByKind()];
       const row: Record<string, JsonValue> = { info: this.announcement(incarnation) as unknown as JsonValue, load: { ...load, at } };
       if (this.homedAgents !== undefined) row.homedAgents = this.homedAgents;
+      if (this.homedByKind !== undefined) row.homedByKind = this.homedByKind;
       await this.agents.send(CLUSTER_IDS.loadBalancer, { type: 'cluster.placement.node', data: row });
       this.reportsSent++;
       if (this.reportsSent <= 3 || this.reportsSent % 10 === 0) this.reportEveryMs = reportIntervalMs(await this.topology());
@@ -408,6 +412,20 @@ export class NodeMember implements LeaseHolder {
   private async countHomed(): Promise<number | undefined> {
     try {
       return (await this.o.client.workflow.count(`${AgentNodeKey.name} = '${this.nodeId}' AND ExecutionStatus = 'Running'`)).count;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Running agents homed here per kind (one visibility count per kind this node runs; kinds with none left out). */
+  private async countHomedByKind(): Promise<Record<string, number> | undefined> {
+    try {
+      const out: Record<string, number> = {};
+      for (const kind of this.o.kinds) {
+        const n = (await this.o.client.workflow.count(`${AgentNodeKey.name} = '${this.nodeId}' AND AgentKind = '${kind}' AND ExecutionStatus = 'Running'`)).count;
+        if (n > 0) out[kind] = n;
+      }
+      return out;
     } catch {
       return undefined;
     }

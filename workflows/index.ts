@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { failureDetectorAgent, healthMonitorAgent, loadBalancerAgent, migrationManagerAgent, nodeDiscoveryAgent } from '../src/cluster/index.js';
+import { failureDetectorAgent, healthMonitorAgent, loadBalancerAgent, migrationManagerAgent, nodeDiscoveryAgent, resourceManagerAgent } from '../src/cluster/index.js';
 import { accumulatorAgent, memoAgent, probeAgent } from '../src/examples/index.js';
 import { agentWorkflow } from './agent/index.js';
 
@@ -17,5 +17,6 @@ export const healthMonitor = agentWorkflow(healthMonitorAgent);
 export const failureDetector = agentWorkflow(failureDetectorAgent);
 export const migrationManager = agentWorkflow(migrationManagerAgent);
 export const loadBalancer = agentWorkflow(loadBalancerAgent);
+export const resourceManager = agentWorkflow(resourceManagerAgent);
 export { migration } from './sagas/migration.js';
 export { rebalance } from './sagas/rebalance.js';

@@ -11,7 +11,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { agentWorkflowId } from '../agent/agent-id.js';
-import { CLUSTER_IDS, placementTable, type LoadBalancerState } from '../cluster/index.js';
+import { CLUSTER_IDS, placementTable, quotaRefusal, type LoadBalancerState } from '../cluster/index.js';
 import { AgentClusterError, ErrorCode } from '../errors.js';
 import { stateQuery } from '../messages.js';
 import { place, type PlacementDecision, type PlacementRequest, type PlacementTable, type StrategyName } from '../placement/index.js';
@@ -49,10 +49,15 @@ export class Placer {
   /** Places one agent; throws {@link ErrorCode.NO_NODE_FITS} naming why no node fits. */
   async place(request: PlacementRequest): Promise<PlacementDecision> {
     const { table, state } = await this.table();
+    const overQuota = quotaRefusal(state, request);
+    if (overQuota !== undefined) throw new AgentClusterError(ErrorCode.NO_NODE_FITS, `agent "${request.agentId}" not placed: ${overQuota}`);
     const decision = place(table, request, this.options.strategy ?? state.config.strategy, { seq: this.seq++ }, state.config.thresholds);
     if (!decision.ok) throw new AgentClusterError(ErrorCode.NO_NODE_FITS, decision.reason, { details: { excluded: decision.excluded } });
     const row = table.nodes.find((n) => n.nodeId === decision.node);
     if (row !== undefined) row.agents++;
+    // Counted at once against the kind's quota too (the next read of the table brings the real counts).
+    const lbRow = state.nodes[decision.node];
+    if (lbRow !== undefined) lbRow.agentsByKind = { ...lbRow.agentsByKind, [request.kind]: (lbRow.agentsByKind?.[request.kind] ?? 0) + 1 };
     return decision;
   }
 }

@@ -150,7 +150,39 @@ const constraintsSchema = z.strictObject({
 const moveSchema = z.strictObject({ agentId: agentIdSchema, from: nodeIdSchema, to: nodeIdSchema });
 
 export const placementRequestedSchema = z.strictObject({ agentId: agentIdSchema, kind: name, constraints: constraintsSchema.optional() });
-export const placementNodeSchema = z.strictObject({ info: nodeAnnouncementSchema, load: nodeLoadSchema.extend({ at: epochMs }).optional(), homedAgents: z.number().int().nonnegative().optional() });
+export const placementNodeSchema = z.strictObject({
+  info: nodeAnnouncementSchema,
+  load: nodeLoadSchema.extend({ at: epochMs }).optional(),
+  /** Running agents homed on the node, in all and per kind (visibility counts). */
+  homedAgents: z.number().int().nonnegative().optional(),
+  homedByKind: z.record(name, z.number().int().nonnegative()).optional(),
+});
+export const autoRebalanceSchema = z.strictObject({
+  /** A round is asked for when some up node's agent count deviates from the mean by more than this fraction. */
+  threshold: z.number().min(0.01).max(10),
+  /** At most one round per this long. */
+  cooldownMs: z.number().int().min(1_000).max(86_400_000),
+  /** Planner overrides for the rounds it asks for. */
+  planner: z.record(z.string(), z.number()).optional(),
+});
+const quotaCounts = z.record(z.string().min(1).max(128), z.number().int().nonnegative()).refine((r) => Object.keys(r).length <= 256, 'at most 256 quotas');
+const fraction01 = z.number().min(0).max(1);
+/** The resource limits the load balancer applies (what the resource manager hands it). */
+export const resourceLimitsSchema = z.strictObject({
+  thresholds: z.strictObject({ cpu: fraction01, memory: fraction01 }),
+  maxAgentsPerNode: z.number().int().positive().optional(),
+  quotas: z.strictObject({ perKind: quotaCounts.optional(), perTenant: quotaCounts.optional() }),
+});
+export const placementConfigureSchema = z.strictObject({
+  strategy: name.optional(),
+  resources: resourceLimitsSchema.optional(),
+  autoRebalance: autoRebalanceSchema.nullable().optional(),
+});
+export const resourcesSetSchema = z.strictObject({
+  thresholds: z.strictObject({ cpu: z.number().min(0).max(1).optional(), memory: z.number().min(0).max(1).optional() }).optional(),
+  maxAgentsPerNode: z.number().int().positive().nullable().optional(),
+  quotas: z.strictObject({ perKind: quotaCounts.optional(), perTenant: quotaCounts.optional() }).optional(),
+});
 export const placementFailedSchema = z.strictObject({ nodeId: nodeIdSchema, reason });
 export const placementSucceededSchema = z.strictObject({ nodeId: nodeIdSchema });
 
@@ -314,11 +346,18 @@ export const CLUSTER_SIGNALS = {
     seed: ['circuit_breaker_trip'],
   }),
   'cluster.placement.configure': live({
-    schema: z.strictObject({ strategy: name.optional(), thresholds: z.strictObject({ cpu: z.number(), memory: z.number() }).optional(), autoRebalance: z.strictObject({ threshold: z.number(), cooldownMs: z.number(), planner: z.record(z.string(), z.number()).optional() }).nullable().optional() }),
-    description: 'set the placement strategy, the resource thresholds, or automatic rebalancing (a call: answered with the config)',
-    from: 'operator',
+    schema: placementConfigureSchema,
+    description: 'set the placement strategy, the resource limits (from the resource manager), or automatic rebalancing (a call: answered with the config)',
+    from: 'operator, cluster/resource-manager',
     to: BALANCER,
     seed: ['configure_load_balancing'],
+  }),
+  'cluster.resources.set': live({
+    schema: resourcesSetSchema,
+    description: 'change the resource thresholds, the agents-per-node cap or the quotas (a call: answered with the config)',
+    from: 'operator',
+    to: 'cluster/resource-manager',
+    seed: ['resource_allocation_request', 'update_resource_limits'],
   }),
   'cluster.placement.succeeded': live({
     schema: placementSucceededSchema,
@@ -445,6 +484,7 @@ export const CLUSTER_IDS = {
   healthMonitor: HEALTH,
   migrationManager: MIGRATION,
   loadBalancer: BALANCER,
+  resourceManager: 'cluster/resource-manager',
   /** The failure detector of one node incarnation. */
   detector: (nodeId: string, incarnation: number): string => `cluster/failure-detector/${nodeId}/${incarnation}`,
   membershipTopic: 'cluster.membership',

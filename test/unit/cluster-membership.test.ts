@@ -330,6 +330,7 @@ describe('signal catalogue', () => {
     'cluster.health.alert': { nodeId: 'n1', incarnation: 2, kind: 'cpu-limit', severity: 'critical', message: 'cpu 99%', value: 0.99, threshold: 0.95, at: T0 },
     'cluster.topology.get': { nodeId: 'n1' },
     'cluster.placement.configure': { strategy: 'least-connections', autoRebalance: { threshold: 0.25, cooldownMs: 60_000 } },
+    'cluster.resources.set': { thresholds: { cpu: 0.7 }, quotas: { perKind: { memo: 20 } } },
   };
 
   it('names every type cluster.* or variable.*, each with a schema that rejects {} or takes its example', () => {

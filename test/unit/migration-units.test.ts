@@ -10,7 +10,7 @@ import { epochOfActivityId, runActivityId } from '../../src/agent/fencing.js';
 import { applySignal, type Applied } from '../../src/agent/apply.js';
 import { checkDirectives } from '../../src/agent/admission.js';
 import { saga } from '../../src/agent/directives.js';
-import { LOAD_BALANCER_INITIAL, MIGRATION_MANAGER_INITIAL, loadBalancerAgent, migrationManagerAgent, placementTable, type LoadBalancerState, type MigrationManagerState } from '../../src/cluster/index.js';
+import { LOAD_BALANCER_INITIAL, MIGRATION_MANAGER_INITIAL, loadBalancerAgent, migrationManagerAgent, placementTable, resourceManagerAgent, type LoadBalancerState, type MigrationManagerState } from '../../src/cluster/index.js';
 import { agentImbalance } from '../../src/cluster/agents/load-balancer.js';
 import { ErrorCode } from '../../src/errors.js';
 import { createSignal } from '../../src/signal/index.js';
@@ -217,5 +217,31 @@ describe('run fencing on the node', () => {
     expect(await run(host, 'e2.5')).toBe('ran');
     expect(await run(host, '3', 'hostStatus')).toBe('ran'); // the host's own operations fence themselves
     expect([runActivityId(0, 3), runActivityId(2, 3), epochOfActivityId('e12.4'), epochOfActivityId('17')]).toEqual([undefined, 'e2.3', 12, 0]);
+  });
+});
+
+describe('resource manager and quotas (applySignal)', () => {
+  const T0 = 1_700_000_000_000;
+  const ok = <T>(a: Applied<T>) => {
+    if (!a.ok) throw new Error(a.error.message);
+    return a;
+  };
+
+  it('hands its limits to the load balancer, which then caps nodes and refuses a kind at its quota, naming it', () => {
+    const set = ok(applySignal(resourceManagerAgent, resourceManagerAgent.initialState, createSignal('cluster.resources.set', { maxAgentsPerNode: 3, quotas: { perKind: { memo: 2 } } }, { source: '/operator' }), { agentId: 'cluster/resource-manager', kind: 'resourceManager', node: 'n', now: T0 }));
+    expect(set.result).toMatchObject({ thresholds: { cpu: 0.8, memory: 0.85 }, maxAgentsPerNode: 3, quotas: { perKind: { memo: 2 } } });
+    const handed = set.directives[0] as { kind: 'emit'; signal: { type: string; data: Record<string, unknown> } };
+    expect(handed).toMatchObject({ kind: 'emit', to: { agent: 'cluster/load-balancer' }, signal: { type: 'cluster.placement.configure' } });
+    const ctx = { agentId: 'cluster/load-balancer', kind: 'loadBalancer', node: 'n', now: T0 };
+    const info = { nodeId: 'node-a', incarnation: 1, capabilities: [], labels: {}, kinds: ['memo', 'acc'], activities: [], capacity: { cpus: 2, memoryBytes: 8e9, maxAgents: 100 }, version: '0.1.0', startedAt: T0 };
+    let lb = ok(applySignal(loadBalancerAgent, LOAD_BALANCER_INITIAL, createSignal('cluster.placement.node', { info, homedAgents: 1, homedByKind: { memo: 1 } }, { source: '/node/node-a' }), ctx)).state;
+    lb = ok(applySignal(loadBalancerAgent, lb, createSignal('cluster.member.up', { seq: 1, nodeId: 'node-a', incarnation: 1, from: 'joining', to: 'up', reason: 'x', at: T0 }, { source: '/t' }), ctx)).state;
+    lb = ok(applySignal(loadBalancerAgent, lb, createSignal(handed.signal.type, handed.signal.data, { source: '/agent/cluster/resource-manager' }), ctx)).state;
+    expect(placementTable(lb, T0).nodes[0]?.capacity.maxAgents).toBe(3);
+    const place = (s: LoadBalancerState, agentId: string, kind = 'memo') => applySignal(loadBalancerAgent, s, createSignal('cluster.placement.requested', { agentId, kind }, { source: '/client' }), ctx);
+    lb = ok(place(lb, 'm2')).state; // memo: 2 of 2 now
+    expect(place(lb, 'm3')).toMatchObject({ ok: false, error: { code: ErrorCode.REFUSED, message: 'agent "m3" not placed: quota for kind "memo" reached (2 of 2)' } });
+    lb = ok(place(lb, 'a1', 'acc')).state; // node-a: 3 agents, at the cap
+    expect(place(lb, 'a2', 'acc')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/node-a is at its capacity of 3 agents/) } });
   });
 });

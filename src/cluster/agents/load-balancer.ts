@@ -27,29 +27,24 @@ import { defineAction, defineAgent } from '../../agent/define-agent.js';
 import { emit, type Directive } from '../../agent/directives.js';
 import { refuse } from '../../errors.js';
 import type { JsonValue } from '../../signal/index.js';
-import { CLUSTER_IDS, memberTransitionSchema, nodeLoadSchema, nodeStatusSchema, placementFailedSchema, placementNodeSchema, placementRequestedSchema, placementSucceededSchema } from '../signals.js';
+import { CLUSTER_IDS, autoRebalanceSchema, placementConfigureSchema, resourceLimitsSchema, memberTransitionSchema, nodeLoadSchema, nodeStatusSchema, placementFailedSchema, placementNodeSchema, placementRequestedSchema, placementSucceededSchema } from '../signals.js';
 import { BREAKER_DEFAULTS, currentState, recordFailure, recordSuccess, type BreakerRecord } from '../../placement/breakers.js';
 import { place, type PlacementDecision } from '../../placement/place.js';
 import { STRATEGIES, type StrategyName } from '../../placement/strategies/index.js';
-import type { PlacementNode, PlacementTable } from '../../placement/table.js';
+import { checkQuota } from '../../placement/resources.js';
+import type { PlacementNode, PlacementRequest, PlacementTable } from '../../placement/table.js';
 
 export const DECISIONS_KEPT = 50;
 const MAX_NODES = 512;
 
 const strategyName = z.string().refine((s) => s in STRATEGIES, { message: `a strategy: one of ${Object.keys(STRATEGIES).join(', ')}` });
 
-export const autoRebalanceSchema = z.strictObject({
-  /** A round is asked for when some up node's agent count deviates from the mean by more than this fraction. */
-  threshold: z.number().min(0.01).max(10),
-  /** At most one round per this long. */
-  cooldownMs: z.number().int().min(1_000).max(86_400_000),
-  /** Planner overrides for the rounds it asks for. */
-  planner: z.record(z.string(), z.number()).optional(),
-});
-
 export const loadBalancerConfigSchema = z.strictObject({
   strategy: strategyName,
   thresholds: z.strictObject({ cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),
+  /** The resource manager's cap on agents per node, and quotas (src/placement/resources.ts). */
+  maxAgentsPerNode: z.number().int().positive().optional(),
+  quotas: resourceLimitsSchema.shape.quotas.optional(),
   /** Off unless set (`cluster.placement.configure`): the load balancer asks for rebalance rounds itself. */
   autoRebalance: autoRebalanceSchema.optional(),
 });
@@ -64,6 +59,7 @@ const rowSchema = z.strictObject({
   capacity: z.strictObject({ cpus: z.number(), memoryBytes: z.number(), maxAgents: z.number() }),
   load: nodeLoadSchema.extend({ at: z.number() }).optional(),
   agents: z.number().int().nonnegative(),
+  agentsByKind: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Whether the node told us what it announced (a row known only from a transition is not placeable). */
   known: z.boolean(),
 });
@@ -98,13 +94,24 @@ export function placementTable(s: S, now: number): PlacementTable {
   for (const r of Object.values(s.nodes)) {
     if (!r.known) continue;
     const b = s.breakers[r.nodeId] as BreakerRecord | undefined;
-    const n: PlacementNode = { nodeId: r.nodeId, incarnation: r.incarnation, status: r.status, capabilities: r.capabilities, labels: r.labels, kinds: r.kinds, capacity: r.capacity, agents: r.agents };
+    const maxAgents = Math.min(r.capacity.maxAgents, s.config.maxAgentsPerNode ?? Number.POSITIVE_INFINITY);
+    const n: PlacementNode = { nodeId: r.nodeId, incarnation: r.incarnation, status: r.status, capabilities: r.capabilities, labels: r.labels, kinds: r.kinds, capacity: { ...r.capacity, maxAgents }, agents: r.agents };
+    if (r.agentsByKind !== undefined) n.agentsByKind = r.agentsByKind;
     if (r.load !== undefined) n.load = r.load;
     if (b !== undefined) n.breaker = currentState(b, now, BREAKER_DEFAULTS);
     nodes.push(n);
   }
   nodes.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   return { version: s.version, at: s.at, nodes };
+}
+
+/** Why one more agent of this request would break a quota, or undefined (usage: the nodes' per-kind counts). */
+export function quotaRefusal(s: S, request: PlacementRequest): string | undefined {
+  if (s.config.quotas === undefined) return undefined;
+  const byKind: Record<string, number> = {};
+  for (const r of Object.values(s.nodes)) for (const [k, n] of Object.entries(r.agentsByKind ?? {})) byKind[k] = (byKind[k] ?? 0) + n;
+  const verdict = checkQuota({ thresholds: s.config.thresholds, quotas: s.config.quotas }, { byKind, byTenant: {} }, request);
+  return verdict.ok ? undefined : verdict.reason;
 }
 
 function touch(s: S, nodes: S['nodes'], now: number, extra: Partial<S> = {}): S {
@@ -137,12 +144,20 @@ function maybeRebalance(s: S, now: number): { state: S; directives: Directive[] 
 
 const configure = defineAction({
   name: 'configure',
-  description: 'Sets the strategy, the thresholds, or the automatic rebalancing (null turns it off).',
-  params: z.strictObject({ strategy: strategyName.optional(), thresholds: loadBalancerConfigSchema.shape.thresholds.optional(), autoRebalance: autoRebalanceSchema.nullable().optional() }),
+  description: 'Sets the strategy, the resource limits (from the resource manager), or the automatic rebalancing (null turns it off).',
+  params: placementConfigureSchema,
   run: (s: S, p, _signal, ctx) => {
     const config = { ...s.config };
-    if (p.strategy !== undefined) config.strategy = p.strategy;
-    if (p.thresholds !== undefined) config.thresholds = p.thresholds;
+    if (p.strategy !== undefined) {
+      if (!(p.strategy in STRATEGIES)) throw refuse(`unknown placement strategy "${p.strategy}" (one of ${Object.keys(STRATEGIES).join(', ')})`);
+      config.strategy = p.strategy;
+    }
+    if (p.resources !== undefined) {
+      config.thresholds = p.resources.thresholds;
+      config.quotas = p.resources.quotas;
+      if (p.resources.maxAgentsPerNode === undefined) delete config.maxAgentsPerNode;
+      else config.maxAgentsPerNode = p.resources.maxAgentsPerNode;
+    }
     if (p.autoRebalance === null) delete config.autoRebalance;
     else if (p.autoRebalance !== undefined) config.autoRebalance = p.autoRebalance;
     return { state: { ...s, config, version: s.version + 1, at: ctx.now }, result: config };
@@ -170,6 +185,8 @@ const nodeRow = defineAction({
       known: true,
     };
     if (p.load !== undefined) row.load = p.load;
+    const byKind = p.homedByKind ?? (known?.incarnation === p.info.incarnation ? known.agentsByKind : undefined);
+    if (byKind !== undefined) row.agentsByKind = byKind;
     return maybeRebalance(touch(s, { ...s.nodes, [row.nodeId]: row }, ctx.now), ctx.now);
   },
 });
@@ -198,10 +215,12 @@ const requested = defineAction({
   run: (s: S, p, _signal, ctx) => {
     const table = placementTable(s, ctx.now);
     const request = p.constraints === undefined ? { agentId: p.agentId, kind: p.kind } : { agentId: p.agentId, kind: p.kind, constraints: p.constraints };
+    const overQuota = quotaRefusal(s, request);
+    if (overQuota !== undefined) throw refuse(`agent "${p.agentId}" not placed: ${overQuota}`);
     const decision = place(table, request, s.config.strategy as StrategyName, { seq: s.seq }, s.config.thresholds);
     if (!decision.ok) throw refuse(decision.reason);
     const row = s.nodes[decision.node];
-    const nodes = row === undefined ? s.nodes : { ...s.nodes, [decision.node]: { ...row, agents: row.agents + 1 } };
+    const nodes = row === undefined ? s.nodes : { ...s.nodes, [decision.node]: { ...row, agents: row.agents + 1, agentsByKind: { ...row.agentsByKind, [p.kind]: (row.agentsByKind?.[p.kind] ?? 0) + 1 } } };
     const decisions = [...s.decisions, decision as PlacementDecision].slice(-DECISIONS_KEPT);
     return {
       state: { ...touch(s, nodes, ctx.now), seq: s.seq + 1, decisions },
