@@ -19,8 +19,8 @@ import type { PlacementNode, PlacementRequest, PlacementTable } from './table.js
 export const RECORDED_CANDIDATES = 64;
 const RECORDED_EXCLUSIONS = 32;
 
-/** A candidate as recorded: what the strategies read. */
-export type RecordedCandidate = Pick<PlacementNode, 'nodeId' | 'incarnation' | 'status' | 'capabilities' | 'labels' | 'kinds' | 'capacity' | 'agents'> & Partial<Pick<PlacementNode, 'load' | 'network'>>;
+/** A candidate as recorded: what the strategies read (kinds and labels only decide eligibility: not kept). */
+export type RecordedCandidate = Pick<PlacementNode, 'nodeId' | 'incarnation' | 'status' | 'capabilities' | 'capacity' | 'agents'> & Partial<Pick<PlacementNode, 'load' | 'network'>>;
 
 export interface PlacementDecision {
   ok: true;
@@ -49,7 +49,7 @@ export interface PlacementRefusal {
 }
 
 function record(n: PlacementNode): RecordedCandidate {
-  const r: RecordedCandidate = { nodeId: n.nodeId, incarnation: n.incarnation, status: n.status, capabilities: n.capabilities, labels: n.labels, kinds: n.kinds, capacity: n.capacity, agents: n.agents };
+  const r: RecordedCandidate = { nodeId: n.nodeId, incarnation: n.incarnation, status: n.status, capabilities: n.capabilities, capacity: n.capacity, agents: n.agents };
   if (n.load !== undefined) r.load = n.load;
   if (n.network !== undefined) r.network = n.network;
   return r;
@@ -100,5 +100,6 @@ export function place(table: PlacementTable, request: PlacementRequest, strategy
 /** Re-computes a recorded decision from its recorded inputs: the node the strategy chooses on them. */
 export function replayDecision(d: PlacementDecision): string {
   const strategy = STRATEGIES[d.strategy];
-  return strategy(d.candidates as PlacementNode[], d.request, { seq: d.seq }).nodeId;
+  const candidates: PlacementNode[] = d.candidates.map((c) => ({ ...c, kinds: [d.kind], labels: {} }));
+  return strategy(candidates, d.request, { seq: d.seq }).nodeId;
 }

@@ -245,3 +245,35 @@ describe('resource manager and quotas (applySignal)', () => {
     expect(place(lb, 'a2', 'acc')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/node-a is at its capacity of 3 agents/) } });
   });
 });
+
+describe('load balancer state bound', () => {
+  it('a full table (320 nodes with the largest announcements) and the kept decisions stay under the kind\'s 768 KiB', () => {
+    const T0 = 1_700_000_000_000;
+    const ctx = { agentId: 'cluster/load-balancer', kind: 'loadBalancer', node: 'n', now: T0 };
+    const big = (i: number) => {
+      const nodeId = `node-${String(i).padStart(4, '0')}-${'x'.repeat(40)}`;
+      const kinds = Array.from({ length: 60 }, (_, k) => `kind${k}`);
+      kinds[0] = 'memo';
+      return { nodeId, incarnation: 1, capabilities: ['gpu', 'ssd'], labels: { zone: 'z'.repeat(40) }, kinds, activities: [], capacity: { cpus: 64, memoryBytes: 1e12, maxAgents: 1_000_000 }, version: '0.1.0', startedAt: T0 };
+    };
+    let s = LOAD_BALANCER_INITIAL;
+    for (let i = 0; i < 320; i++) {
+      const info = big(i);
+      const load = { cpu: 0.1, memory: 0.1, hostedAgents: i, activityLatencyMs: 1.5, eventLoopLagMs: 2.5, at: T0 };
+      let r = applySignal(loadBalancerAgent, s, createSignal('cluster.placement.node', { info, load, homedAgents: i, homedByKind: { memo: i } }, { source: `/node/${info.nodeId}` }), ctx);
+      if (!r.ok) throw new Error(r.error.message);
+      r = applySignal(loadBalancerAgent, r.state, createSignal('cluster.member.up', { seq: i + 1, nodeId: info.nodeId, incarnation: 1, from: 'joining', to: 'up', reason: 'x', at: T0 }, { source: '/t' }), ctx);
+      if (!r.ok) throw new Error(r.error.message);
+      s = r.state;
+    }
+    expect(applySignal(loadBalancerAgent, s, createSignal('cluster.placement.node', { info: big(999) }, { source: `/node/${big(999).nodeId}` }), ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/holds 320 live nodes/) } });
+    for (let i = 0; i < 60; i++) {
+      const r = applySignal(loadBalancerAgent, s, createSignal('cluster.placement.requested', { agentId: `a${i}`.padEnd(200, 'a'), kind: 'memo' }, { source: '/client' }), ctx);
+      if (!r.ok) throw new Error(r.error.message);
+      s = r.state;
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(s));
+    expect(bytes).toBeLessThan(768 * 1024);
+    expect(s.decisions.length).toBeGreaterThanOrEqual(5); // the largest decisions: 64 candidates of 50-character ids each
+  });
+});

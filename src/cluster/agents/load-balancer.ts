@@ -18,7 +18,8 @@
  *   src/placement/resources.ts): a node over its cpu or memory threshold, or at its agent limit, is not
  *   chosen; when none fits, placement refuses instead of overloading one.
  *
- * Bounded: at most 512 nodes (departed ones forgotten first), {@link DECISIONS_KEPT} decisions.
+ * Bounded: at most 320 nodes (departed ones forgotten first), {@link DECISIONS_KEPT} decisions within
+ * {@link DECISIONS_BUDGET_BYTES}: under the kind's 768 KiB state by construction (a unit test fills it).
  *
  * @module
  */
@@ -31,11 +32,18 @@ import { CLUSTER_IDS, autoRebalanceSchema, placementConfigureSchema, resourceLim
 import { BREAKER_DEFAULTS, currentState, recordFailure, recordSuccess, type BreakerRecord } from '../../placement/breakers.js';
 import { place, type PlacementDecision } from '../../placement/place.js';
 import { STRATEGIES, type StrategyName } from '../../placement/strategies/index.js';
+import { jsonByteLength } from '../../agent/json-size.js';
 import { checkQuota } from '../../placement/resources.js';
 import type { PlacementNode, PlacementRequest, PlacementTable } from '../../placement/table.js';
 
 export const DECISIONS_KEPT = 50;
-const MAX_NODES = 512;
+/** Bytes of JSON the kept decisions may take (a decision over 64 candidates is tens of KB). */
+export const DECISIONS_BUDGET_BYTES = 192 * 1024;
+/**
+ * Rows kept (departed nodes forgotten first). With rows of at most about 1.6 KB (an announcement is at most
+ * 1,400 bytes) and the decisions' budget, the state stays under its 768 KiB.
+ */
+const MAX_NODES = 320;
 
 const strategyName = z.string().refine((s) => s in STRATEGIES, { message: `a strategy: one of ${Object.keys(STRATEGIES).join(', ')}` });
 
@@ -72,6 +80,8 @@ export const loadBalancerStateSchema = z.strictObject({
   breakers: z.record(z.string(), z.unknown()),
   seq: z.number().int().nonnegative(),
   decisions: z.array(z.unknown()),
+  /** JSON bytes of each kept decision (same order). */
+  decisionBytes: z.array(z.number().int().nonnegative()).optional(),
   /** When it last asked for a rebalance round (workflow time). */
   lastRebalanceAt: z.number().optional(),
 });
@@ -172,6 +182,9 @@ const nodeRow = defineAction({
     if (signal.source !== `/node/${p.info.nodeId}`) throw refuse(`a placement row for "${p.info.nodeId}" came from "${signal.source}", not from the node itself`);
     const known = s.nodes[p.info.nodeId];
     if (known !== undefined && known.incarnation > p.info.incarnation) return { state: s };
+    if (known === undefined && Object.values(s.nodes).filter((r) => r.status !== 'down' && r.status !== 'left').length >= MAX_NODES) {
+      throw refuse(`the placement table holds ${MAX_NODES} live nodes already: "${p.info.nodeId}" not added`);
+    }
     const status = known !== undefined && known.incarnation === p.info.incarnation ? known.status : 'joining';
     const row: S['nodes'][string] = {
       nodeId: p.info.nodeId,
@@ -221,9 +234,16 @@ const requested = defineAction({
     if (!decision.ok) throw refuse(decision.reason);
     const row = s.nodes[decision.node];
     const nodes = row === undefined ? s.nodes : { ...s.nodes, [decision.node]: { ...row, agents: row.agents + 1, agentsByKind: { ...row.agentsByKind, [p.kind]: (row.agentsByKind?.[p.kind] ?? 0) + 1 } } };
-    const decisions = [...s.decisions, decision as PlacementDecision].slice(-DECISIONS_KEPT);
+    // Kept with their inputs: the last 50, within a byte budget (the oldest go first).
+    const decisions = [...s.decisions, decision as PlacementDecision];
+    const bytes = [...(s.decisionBytes ?? s.decisions.map((d) => jsonByteLength(d) ?? 0)), jsonByteLength(decision) ?? 0];
+    let total = bytes.reduce((a, b) => a + b, 0);
+    while (decisions.length > 1 && (decisions.length > DECISIONS_KEPT || total > DECISIONS_BUDGET_BYTES)) {
+      decisions.shift();
+      total -= bytes.shift() ?? 0;
+    }
     return {
-      state: { ...touch(s, nodes, ctx.now), seq: s.seq + 1, decisions },
+      state: { ...touch(s, nodes, ctx.now), seq: s.seq + 1, decisions, decisionBytes: bytes },
       result: { node: decision.node, strategy: decision.strategy, reason: decision.reason, score: decision.score, seq: decision.seq, tableVersion: decision.tableVersion },
     };
   },
