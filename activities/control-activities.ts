@@ -7,8 +7,8 @@
  * `clusterSnapshot` reads the membership agent's state (a query: no history) and lists running agents by
  * `AgentNode` through visibility (eventually consistent: an agent started or moved a moment ago may be
  * missing or shown at its old node; the migration saga checks the agent's real home itself). Bounded:
- * at most `maxAgents` agents (default 5,000, at most 10,000), so the result stays far under the 2 MiB payload
- * limit; `truncated` says when more exist.
+ * at most `maxAgents` agents (default 5,000, at most 10,000) and 1 MiB of them, so the result stays under the
+ * 2 MiB payload limit; `truncated` says when more exist.
  *
  * @module
  */
@@ -38,6 +38,8 @@ export interface ClusterSnapshot {
 }
 
 export const SNAPSHOT_MAX_AGENTS = 10_000;
+/** Bytes of JSON the agent list may take (long agent ids): the result stays under Temporal's 2 MiB payload limit. */
+export const SNAPSHOT_MAX_AGENT_BYTES = 1024 * 1024;
 
 /** The placement table's rows from the membership's records (agents counted from `agents`). */
 export function placementNodes(topology: MembershipState, agents: readonly AgentLocation[]): PlacementNode[] {
@@ -77,17 +79,20 @@ export function createControlActivities(client: Client) {
       }
       const agents: AgentLocation[] = [];
       let truncated = false;
+      let bytes = 0;
       const kinds = input.kinds === undefined ? '' : ` AND ${AgentKindKey.name} IN (${input.kinds.map((k) => `'${k.replace(/'/g, '')}'`).join(', ')})`;
       const query = `ExecutionStatus = 'Running' AND ${AgentNodeKey.name} IS NOT NULL${kinds}`;
       for await (const wf of client.workflow.list({ query })) {
         const agentId = agentIdOf(wf.workflowId);
         if (agentId === undefined || agentId.startsWith('cluster/')) continue; // the cluster's own agents stay where they are
-        if (agents.length >= max) {
+        const sa = wf.typedSearchAttributes;
+        const location: AgentLocation = { agentId, kind: sa.get(AgentKindKey) ?? wf.type, node: sa.get(AgentNodeKey) ?? '' };
+        bytes += Buffer.byteLength(JSON.stringify(location)) + 1;
+        if (agents.length >= max || bytes > SNAPSHOT_MAX_AGENT_BYTES) {
           truncated = true;
           break;
         }
-        const sa = wf.typedSearchAttributes;
-        agents.push({ agentId, kind: sa.get(AgentKindKey) ?? wf.type, node: sa.get(AgentNodeKey) ?? '' });
+        agents.push(location);
       }
       return { at: Date.now(), nodes: placementNodes(topology, agents), agents, truncated };
     },
