@@ -15,6 +15,7 @@ import { nodeTaskQueue } from '../../src/agent/agent-id.js';
 import type { MemoCache } from '../../activities/examples/memo.js';
 import { AgentClient } from '../../src/client/agent-client.js';
 import { accumulatorAgent, memoAgent, type MemoState } from '../../src/examples/index.js';
+import { CLUSTER_IDS, MIGRATION_MANAGER_INITIAL, migrationManagerAgent, type MigrationManagerState } from '../../src/cluster/index.js';
 import { ErrorCode } from '../../src/errors.js';
 import { migrationProgressQuery, migrationWorkflowId, type MigrationInput, type MigrationProgress, type MigrationResult } from '../../src/saga/migration.js';
 import { loadAgent } from '../fixtures/workflows/load-agent.js';
@@ -27,7 +28,7 @@ let agents: AgentClient;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   workers = await startNodeWorkers(env.nativeConnection, ['node-a', 'node-b']);
-  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, memoAgent, loadAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a', coalesce: false });
+  agents = new AgentClient({ client: env.client, kinds: [accumulatorAgent, memoAgent, loadAgent, migrationManagerAgent], taskQueue: workers.taskQueue, defaultNode: 'node-a', coalesce: false });
 });
 
 afterAll(async () => {
@@ -232,5 +233,27 @@ describe('compensation: a failure at each step leaves the agent whole on its sou
       await running;
       await connection.close();
     }
+  });
+});
+
+describe('the migration manager\'s cooldown, in workflow time', () => {
+  it('refuses to move an agent again within its cooldown, and moves it once the cooldown has passed', async () => {
+    // The manager with a node table of its own (no membership runs here), a one-minute cooldown.
+    const state: MigrationManagerState = { ...MIGRATION_MANAGER_INITIAL, cooldownMs: 60_000, nodes: { 'node-a': { incarnation: 1, status: 'up' }, 'node-b': { incarnation: 1, status: 'up' } } };
+    await agents.startAgent(migrationManagerAgent, CLUSTER_IDS.migrationManager, { node: 'node-a', state });
+    const id = freshId('memo');
+    await agents.startAgent(memoAgent, id, { node: 'node-a' });
+    const request = (node: string) => agents.call(CLUSTER_IDS.migrationManager, { type: 'cluster.migration.requested', data: { agentId: id, node } });
+    expect(await request('node-b')).toMatchObject({ workflowId: `migration/${id}`, to: 'node-b' });
+    await env.client.workflow.getHandle(`migration/${id}`).result();
+    for (let i = 0; i < 200 && (await agents.state<MigrationManagerState>(CLUSTER_IDS.migrationManager)).running[id] !== undefined; i++) {
+      await workflowTaskIdle(agents.handle(CLUSTER_IDS.migrationManager));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await expect(request('node-a')).rejects.toMatchObject({ code: ErrorCode.REFUSED, message: expect.stringMatching(/cooldown/) });
+    await env.sleep(61_000); // skipped, not waited
+    expect(await request('node-a')).toMatchObject({ to: 'node-a' });
+    await env.client.workflow.getHandle(`migration/${id}`).result();
+    await wholeOn(id, 'node-a', 2, true);
   });
 });
