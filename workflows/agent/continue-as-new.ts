@@ -29,16 +29,32 @@ export class RunBudget {
   updates = 0;
   /** The decision being carried out; undefined while the run carries on. */
   draining: ContinueDecision;
+  /**
+   * The history figures as of the last thing this run recorded (`observed` runs only): a workflow task
+   * the server throws away (a speculative task carrying only calls refused by the validator) still
+   * activates the workflow with its own figures, and a decision taken from them would not replay.
+   */
+  private seen: Pick<RunUsage, 'historyLength' | 'historySize' | 'continueAsNewSuggested'> | undefined;
 
   /** @param legacy a run recorded before `runtime-v2` decides by the old rule (see legacyContinueDecision) */
   constructor(
     private readonly limits: RunLimits,
     private readonly childBudgetSpent: () => boolean,
     private readonly legacy = false,
-  ) {}
+    private readonly observed = false,
+  ) {
+    this.observe();
+  }
+
+  /** Something the history records happened in this activation (a message handled, an effect settled, a delivery). */
+  observe(): void {
+    if (!this.observed) return;
+    const { historyLength, historySize, continueAsNewSuggested } = workflowInfo();
+    this.seen = { historyLength, historySize, continueAsNewSuggested };
+  }
 
   usage(): RunUsage {
-    const info = workflowInfo();
+    const info = this.seen ?? workflowInfo();
     return {
       historyLength: info.historyLength,
       historySize: info.historySize,

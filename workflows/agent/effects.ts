@@ -55,6 +55,8 @@ export interface EffectHost {
   checkSpawn(d: SpawnDirective): Rejection | undefined;
   /** How effects may start right now. */
   mode(): DispatchMode;
+  /** An effect has settled (its completion is in the history). */
+  settled?(): void;
 }
 
 export function describe(err: unknown): string {
@@ -189,6 +191,7 @@ export class Effects {
   private start(entries: EffectEntry[]): void {
     this.queue.started(entries);
     const done = (): void => {
+      this.host.settled?.();
       this.queue.finished(entries);
       this.pump();
     };

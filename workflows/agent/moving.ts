@@ -83,10 +83,14 @@ export class Moving {
     return this.pending !== undefined;
   }
 
-  /** The main loop has something to do: answer a quiesced prepare, or give up on an expired one. */
-  due(now: number): boolean {
+  /**
+   * The main loop has a prepare to answer (quiesced now). No clock is read here: a condition is also
+   * evaluated in workflow tasks the server throws away, and a decision taken from their time would not
+   * replay. Expiry comes from the loop's timer instead ({@link expire}).
+   */
+  due(): boolean {
     const p = this.pending;
-    return p !== undefined && ((!p.answered && this.host.quiet()) || now >= p.deadline);
+    return p !== undefined && !p.answered && this.host.quiet();
   }
 
   /** How long the main loop may sleep before the pending move expires (undefined: no move). */
@@ -94,16 +98,19 @@ export class Moving {
     return this.pending === undefined ? undefined : Math.max(1, this.pending.deadline - now);
   }
 
-  /** Answers a quiesced prepare; abandons an expired move. */
-  step(now: number): void {
+  /** The loop's timer for the pending move fired: if still pending, it was not committed in time. */
+  expire(): void {
     const p = this.pending;
     if (p === undefined) return;
-    if (now >= p.deadline) {
-      this.pending = undefined;
-      this.host.release();
-      this.host.deadLetter(undefined, { code: ErrorCode.MOVE_REFUSED, message: `move ${p.moveId} to node ${p.target} was not committed in time: resumed on node ${this.host.node()}` });
-      return;
-    }
+    this.pending = undefined;
+    this.host.release();
+    this.host.deadLetter(undefined, { code: ErrorCode.MOVE_REFUSED, message: `move ${p.moveId} to node ${p.target} was not committed in time: resumed on node ${this.host.node()}` });
+  }
+
+  /** Answers a quiesced prepare. */
+  step(): void {
+    const p = this.pending;
+    if (p === undefined) return;
     if (!p.answered && this.host.quiet()) {
       p.answered = true;
       this.reply(p.replyTo, { moveId: p.moveId, op: 'prepare', ok: true });
@@ -136,7 +143,7 @@ export class Moving {
       const timeout = Math.min(req.timeoutMs ?? MOVE_TIMEOUT_DEFAULT_MS, MOVE_TIMEOUT_MAX_MS);
       this.pending = { moveId: req.moveId, replyTo: req.replyTo, target: req.target, deadline: now + timeout, answered: false };
       log.info('move prepared', { agentId: this.host.agentId, moveId: req.moveId, from: this.host.node(), to: req.target });
-      this.step(now);
+      this.step();
       return;
     }
     if (req.op === 'commit') {

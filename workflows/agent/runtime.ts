@@ -51,6 +51,8 @@ import { Timers } from './timers.js';
  */
 export const PATCH_RUNTIME_V2 = 'runtime-v2';
 const PATCH_RUNS_WAIT_FOR_MOUNT = 'hosted-runs-wait-for-mount';
+/** Continue-as-new decided from history figures observed when something recorded happens (continue-as-new.ts). */
+const PATCH_RUN_LIMITS_OBSERVED = 'run-limits-observed';
 
 const size = carriedBytes;
 
@@ -98,7 +100,7 @@ export class AgentRuntime<S> {
     this.results = new CallResults(size, carried?.results ?? []);
     this.deadLetters = new DeadLetters(def.options.deadLetterLimit, size, carried?.deadLetters ?? []);
     this.stats = carried?.stats ?? { signalsApplied: 0, duplicatesIgnored: 0, generation: 0, startedAt: new Date().toISOString() };
-    this.thisRun = new RunBudget(runLimits(def.options.maxHistoryEvents, input.limits), () => this.effects.queue.childBudgetSpent, !this.v2);
+    this.thisRun = new RunBudget(runLimits(def.options.maxHistoryEvents, input.limits), () => this.effects.queue.childBudgetSpent, !this.v2, this.v2 && patched(PATCH_RUN_LIMITS_OBSERVED));
     this.pool = poolBytes(def.options);
     this.startMount = def.options.hosted && (this.stats.generation === 0 || carried?.mountPending === true);
     for (const signal of carried?.inbox ?? []) this.inbox.push({ signal, external: true });
@@ -114,8 +116,14 @@ export class AgentRuntime<S> {
       status: () => this.agentStatus,
       state: () => this.currentState,
       info: () => this.info(),
-      countSignal: () => void this.thisRun.signals++,
-      countUpdate: () => void this.thisRun.updates++,
+      countSignal: () => {
+        this.thisRun.signals++;
+        this.thisRun.observe();
+      },
+      countUpdate: () => {
+        this.thisRun.updates++;
+        this.thisRun.observe();
+      },
       duplicateIgnored: () => void this.stats.duplicatesIgnored++,
     });
     this.effects = new Effects(
@@ -128,6 +136,7 @@ export class AgentRuntime<S> {
         deadLetter: (raw, r) => this.deadLetter(raw, r),
         checkSpawn: (d) => this.checkSpawn(d),
         mode: () => this.dispatchMode(),
+        settled: () => this.thisRun.observe(),
       },
       size,
       carried?.effects ?? [],
@@ -169,12 +178,12 @@ export class AgentRuntime<S> {
   async run(): Promise<AgentResult> {
     this.startup();
     for (;;) {
-      const wake = (): boolean => this.inbox.size > 0 || this.decision() !== undefined || this.moving.due(Date.now());
+      const wake = (): boolean => this.inbox.size > 0 || this.decision() !== undefined || this.moving.due();
       // A prepared move wakes the loop when it expires (a timer only while a move is under way).
       const moveMs = this.moving.sleepMs(Date.now());
       if (moveMs === undefined) await condition(wake);
-      else await condition(wake, moveMs);
-      this.moving.step(Date.now());
+      else if (!(await condition(wake, moveMs))) this.moving.expire();
+      this.moving.step();
       this.drain();
       if (this.agentStatus === 'stopping') return this.finish();
       const decision = this.decision();
@@ -327,6 +336,7 @@ export class AgentRuntime<S> {
 
   /** An internal delivery (activity result, fired timer): a fresh signal straight into the inbox. */
   private deliver(s: OutboundSignal): void {
+    this.thisRun.observe();
     try {
       this.inbox.push({ signal: this.outbound(s), external: false });
     } catch (err) {
