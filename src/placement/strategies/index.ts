@@ -1,4 +1,9 @@
-/** Every placement strategy, by name. @module */
+/**
+ * Every placement strategy, by name: one pure function per file, `(candidates, request, ctx) → choice`
+ * (./common.ts). `STRATEGIES` is what the load balancer's `strategy` setting and `place` accept.
+ *
+ * @module
+ */
 import { capacityAware } from './capacity-aware.js';
 import type { Strategy } from './common.js';
 import { consistentHashing } from './consistent-hashing.js';
@@ -9,9 +14,14 @@ import { roundRobin } from './round-robin.js';
 import { weightedRoundRobin } from './weighted-round-robin.js';
 import { weightedScore } from './weighted-score.js';
 
-export type { Strategy, StrategyChoice, StrategyContext } from './common.js';
-export { BOUNDED_LOAD_FACTOR, loadBound } from './consistent-hashing.js';
-export { ORLEANS_WEIGHTS } from './power-of-k.js';
+export type { CandidateSummary, Strategy, StrategyChoice, StrategyContext, StrategyOptions } from './common.js';
+export { MAX_REPORTED } from './common.js';
+export { capacityScore } from './capacity-aware.js';
+export { agentKey, BOUNDED_LOAD_FACTOR, hashWeight, loadBound } from './consistent-hashing.js';
+export { latencyMs, UNKNOWN_LATENCY_MS } from './latency-aware.js';
+export { DEFAULT_K, ORLEANS_WEIGHTS, orleansCost, sampleRanks, sampleSize } from './power-of-k.js';
+export { strideFor, weightOf } from './weighted-round-robin.js';
+export { weightedScoreOf } from './weighted-score.js';
 
 export const STRATEGIES = {
   'round-robin': roundRobin,
@@ -25,6 +35,9 @@ export const STRATEGIES = {
 } as const satisfies Record<string, Strategy>;
 
 export type StrategyName = keyof typeof STRATEGIES;
+
+/** Every strategy name, in the order above. */
+export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
 export function isStrategyName(name: string): name is StrategyName {
   return Object.prototype.hasOwnProperty.call(STRATEGIES, name);
